@@ -118,22 +118,49 @@ class SchemaCompatibilityTest {
         }
     }
 
-    /** Parses a committed schema together with today's shared types (AnchorRef, FiredRule, ...). */
-    private static Schema parseWithCommon(String text) throws IOException {
-        Schema.Parser parser = new Schema.Parser();
-        try (var stream = Files.list(AVRO_DIR.resolve("common"))) {
-            for (Path p : stream.sorted().toList()) {
-                parser.parse(Files.readString(p));
-            }
-        }
-        // Types defined in sibling files (e.g. FactType, ActionProposed) are known from the current classes.
+    /**
+     * Parses a committed schema file. A file may name types defined in sibling files (AnchorRef,
+     * FactType, ...); those are taken as they are today, one at a time, as the parser asks for them.
+     */
+    private static Schema parseWithCommon(String text) {
+        Map<String, Schema> known = new TreeMap<>();
         for (Topics t : Topics.withSchemas()) {
-            String name = t.valueSchema().getFullName();
-            if (!parser.getTypes().containsKey(name) && !text.contains("\"name\": \"" + t.valueSchema().getName() + "\"")) {
-                parser.addTypes(java.util.List.of(t.valueSchema()));
+            collectNamed(t.valueSchema(), known);
+        }
+        List<Schema> borrowed = new ArrayList<>();
+        while (true) {
+            Schema.Parser parser = new Schema.Parser();
+            if (!borrowed.isEmpty()) {
+                parser.addTypes(borrowed);
+            }
+            try {
+                return parser.parse(text);
+            } catch (org.apache.avro.AvroRuntimeException e) {
+                String msg = String.valueOf(e.getMessage());
+                String prefix = "Undefined schema: ";
+                int at = msg.indexOf(prefix);
+                Schema missing = at < 0 ? null : known.get(msg.substring(at + prefix.length()).trim());
+                if (missing == null || borrowed.contains(missing)) {
+                    throw e;
+                }
+                borrowed.add(missing);
             }
         }
-        return parser.parse(text);
+    }
+
+    private static void collectNamed(Schema s, Map<String, Schema> into) {
+        switch (s.getType()) {
+            case RECORD -> {
+                if (into.putIfAbsent(s.getFullName(), s) == null) {
+                    s.getFields().forEach(f -> collectNamed(f.schema(), into));
+                }
+            }
+            case ENUM, FIXED -> into.putIfAbsent(s.getFullName(), s);
+            case ARRAY -> collectNamed(s.getElementType(), into);
+            case MAP -> collectNamed(s.getValueType(), into);
+            case UNION -> s.getTypes().forEach(t -> collectNamed(t, into));
+            default -> { }
+        }
     }
 
     private static String run(String... command) throws Exception {

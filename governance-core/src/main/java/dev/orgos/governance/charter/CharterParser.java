@@ -1,0 +1,220 @@
+package dev.orgos.governance.charter;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads a charter from YAML and refuses one that cannot govern: unknown fields, missing anchors,
+ * pathways without limits, escalation chains that never reach a human.
+ */
+public final class CharterParser {
+
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+            .registerModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+    /** Canonical form for the digest: JSON, keys sorted, no insignificant white space. */
+    private static final ObjectMapper CANONICAL = new ObjectMapper()
+            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+
+    private CharterParser() {
+    }
+
+    /** @param source a name for error messages, usually the file name */
+    public static Charter parse(String source, String yaml) throws CharterException {
+        Doc doc;
+        try {
+            doc = YAML.readValue(yaml, Doc.class);
+        } catch (JsonMappingException e) {
+            throw new CharterException(List.of(source + ": " + locate(e) + describe(e)));
+        } catch (JsonProcessingException e) {
+            throw new CharterException(List.of(source + ": " + locate(e) + e.getOriginalMessage()));
+        }
+        if (doc == null) {
+            throw new CharterException(List.of(source + ": the charter is empty"));
+        }
+        List<String> problems = new ArrayList<>();
+        List<Anchor> anchors = new ArrayList<>();
+        for (AnchorDoc a : nonNull(doc.anchors)) {
+            if (blank(a.id)) {
+                problems.add(source + ": an anchor has no id");
+                continue;
+            }
+            anchors.add(new Anchor(a.id, a.description, nonNull(a.members),
+                    a.rotation == null ? null : a.rotation.start,
+                    a.rotation == null || a.rotation.shift == null ? Duration.ofDays(7) : a.rotation.shift,
+                    a.acknowledgeWithin == null ? Duration.ofMinutes(15) : a.acknowledgeWithin,
+                    a.resolveWithin == null ? Duration.ofHours(4) : a.resolveWithin,
+                    a.escalatesTo));
+        }
+        Map<String, Anchor> byId;
+        try {
+            byId = Charter.index(anchors);
+        } catch (IllegalStateException duplicate) {
+            problems.add(source + ": anchor ids must be unique (" + duplicate.getMessage() + ")");
+            throw new CharterException(problems);
+        }
+        if (blank(doc.charter)) {
+            problems.add(source + ": 'charter' (the charter's id) is required");
+        }
+        if (doc.version == null || doc.version < 1) {
+            problems.add(source + ": 'version' must be a whole number >= 1");
+        }
+        if (blank(doc.defaultAnchor) || !byId.containsKey(doc.defaultAnchor)) {
+            problems.add(source + ": 'defaultAnchor' must name a declared anchor; it owns every action no pathway covers");
+        }
+        for (Anchor a : anchors) {
+            checkChain(source, a, byId, problems);
+        }
+        List<Pathway> pathways = new ArrayList<>();
+        Set<String> pathwayIds = new HashSet<>();
+        for (PathwayDoc p : nonNull(doc.pathways)) {
+            String where = source + ": pathway '" + p.id + "'";
+            if (blank(p.id) || !pathwayIds.add(p.id)) {
+                problems.add(source + ": every pathway needs a unique id (found '" + p.id + "')");
+                continue;
+            }
+            if (nonNull(p.covers).isEmpty()) {
+                problems.add(where + ": 'covers' must list at least one action type");
+            }
+            if (blank(p.anchor) || !byId.containsKey(p.anchor)) {
+                problems.add(where + ": 'anchor' must name a declared anchor (who is accountable?)");
+            }
+            Limits limits = p.limits == null ? null : new Limits(p.limits.maxAmount, p.limits.minConfidence,
+                    p.limits.maxRisk, p.limits.requireReversible, p.limits.allowedTargetSystems);
+            if (limits == null || !limits.declaresAny()) {
+                problems.add(where + ": 'limits' must declare at least one bound (what are the limits of autonomy?)");
+            }
+            int approvals = p.requiredApprovals == null ? 1 : p.requiredApprovals;
+            if (approvals < 1) {
+                problems.add(where + ": 'requiredApprovals' must be at least 1");
+            }
+            pathways.add(new Pathway(p.id, p.description, nonNull(p.covers), p.anchor,
+                    limits == null ? new Limits(null, null, null, null, null) : limits, approvals, p.forbidden));
+        }
+        if (!problems.isEmpty()) {
+            throw new CharterException(problems);
+        }
+        return new Charter(doc.charter, doc.version, digest(yaml), doc.defaultAnchor, byId, pathways);
+    }
+
+    /** Every chain must end at an anchor with at least one human, without going round in circles. */
+    private static void checkChain(String source, Anchor start, Map<String, Anchor> byId, List<String> problems) {
+        Set<String> seen = new HashSet<>();
+        Anchor current = start;
+        boolean human = false;
+        while (current != null) {
+            if (!seen.add(current.id())) {
+                problems.add(source + ": anchor '" + start.id() + "': its escalation chain loops back to '" + current.id() + "'");
+                return;
+            }
+            human |= !current.members().isEmpty();
+            if (current.escalatesTo() == null) {
+                break;
+            }
+            Anchor next = byId.get(current.escalatesTo());
+            if (next == null) {
+                problems.add(source + ": anchor '" + current.id() + "' escalates to unknown anchor '" + current.escalatesTo() + "'");
+                return;
+            }
+            current = next;
+        }
+        if (!human) {
+            problems.add(source + ": anchor '" + start.id() + "': its escalation chain ends without reaching a human member");
+        }
+    }
+
+    /** sha256 over the canonical JSON form of the document, so formatting and key order do not count. */
+    public static String digest(String yaml) {
+        try {
+            Object tree = YAML.readValue(yaml, Object.class);
+            byte[] canonical = CANONICAL.writeValueAsBytes(tree);
+            return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical));
+        } catch (JsonProcessingException | NoSuchAlgorithmException e) {
+            throw new IllegalArgumentException("cannot compute the charter digest: " + e.getMessage(), e);
+        }
+    }
+
+    private static String locate(JsonProcessingException e) {
+        var loc = e.getLocation();
+        return loc == null ? "" : "line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ": ";
+    }
+
+    private static String describe(JsonMappingException e) {
+        if (e instanceof com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException u) {
+            return "unknown field '" + u.getPropertyName() + "' (known here: " + u.getKnownPropertyIds() + ")";
+        }
+        String path = e.getPath().stream()
+                .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                .reduce((a, b) -> b.startsWith("[") ? a + b : a + "." + b).orElse("");
+        return (path.isEmpty() ? "" : "'" + path + "': ") + e.getOriginalMessage();
+    }
+
+    private static <T> List<T> nonNull(List<T> list) {
+        return list == null ? List.of() : list;
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
+    }
+
+    // The YAML document's shape. Jackson fills these; they never leave this class.
+
+    static final class Doc {
+        @JsonProperty public String charter;
+        @JsonProperty public Long version;
+        @JsonProperty public String description;
+        @JsonProperty public String defaultAnchor;
+        @JsonProperty public List<AnchorDoc> anchors;
+        @JsonProperty public List<PathwayDoc> pathways;
+    }
+
+    static final class AnchorDoc {
+        @JsonProperty public String id;
+        @JsonProperty public String description;
+        @JsonProperty public List<String> members;
+        @JsonProperty public RotationDoc rotation;
+        @JsonProperty public Duration acknowledgeWithin;
+        @JsonProperty public Duration resolveWithin;
+        @JsonProperty public String escalatesTo;
+    }
+
+    static final class RotationDoc {
+        @JsonProperty public Instant start;
+        @JsonProperty public Duration shift;
+    }
+
+    static final class PathwayDoc {
+        @JsonProperty public String id;
+        @JsonProperty public String description;
+        @JsonProperty public List<String> covers;
+        @JsonProperty public String anchor;
+        @JsonProperty public LimitsDoc limits;
+        @JsonProperty public Integer requiredApprovals;
+        @JsonProperty public List<String> forbidden;
+    }
+
+    static final class LimitsDoc {
+        @JsonProperty public Double maxAmount;
+        @JsonProperty public Double minConfidence;
+        @JsonProperty public Double maxRisk;
+        @JsonProperty public Boolean requireReversible;
+        @JsonProperty public List<String> allowedTargetSystems;
+    }
+}

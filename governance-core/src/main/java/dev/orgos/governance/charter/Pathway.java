@@ -1,0 +1,32 @@
+package dev.orgos.governance.charter;
+
+import java.util.List;
+
+/**
+ * One execution pathway: which actions it covers, who is accountable, and where autonomy ends.
+ *
+ * @param covers action type patterns; '*' matches any run of characters, e.g. "refund.*"
+ * @param forbidden action type patterns rejected outright, without asking a human
+ */
+public record Pathway(
+        String id,
+        String description,
+        List<String> covers,
+        String anchor,
+        Limits limits,
+        int requiredApprovals,
+        List<String> forbidden) {
+
+    public Pathway {
+        covers = List.copyOf(covers);
+        forbidden = forbidden == null ? List.of() : List.copyOf(forbidden);
+    }
+
+    public boolean covers(String actionType) {
+        return covers.stream().anyMatch(p -> TypePattern.matches(p, actionType));
+    }
+
+    public boolean forbids(String actionType) {
+        return forbidden.stream().anyMatch(p -> TypePattern.matches(p, actionType));
+    }
+}

@@ -1,0 +1,76 @@
+package dev.orgos.governance.charter;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class CharterParserTest {
+
+    static final String MINIMAL = """
+        charter: t
+        version: 3
+        defaultAnchor: board
+        anchors:
+          - id: board
+            members: [olivia]
+          - id: fin
+            members: [alice, bob]
+            rotation: {start: "2026-01-01T00:00:00Z", shift: PT8H}
+            escalatesTo: board
+        pathways:
+          - id: refunds
+            covers: ["refund.*"]
+            anchor: fin
+            limits: {maxAmount: 100}
+        """;
+
+    @Test
+    void parsesAMinimalCharter() throws Exception {
+        Charter c = CharterParser.parse("t.yaml", MINIMAL);
+        assertEquals(3, c.version());
+        assertEquals("fin", c.pathwayFor("refund.issue").orElseThrow().anchor());
+        assertTrue(c.pathwayFor("price.change").isEmpty());
+    }
+
+    @Test
+    void digestIgnoresFormattingButNotMeaning() {
+        String reordered = MINIMAL.replace("charter: t\nversion: 3\n", "version: 3\ncharter: t\n");
+        assertEquals(CharterParser.digest(MINIMAL), CharterParser.digest(reordered));
+        assertNotEquals(CharterParser.digest(MINIMAL), CharterParser.digest(MINIMAL.replace("100", "101")));
+    }
+
+    @Test
+    void unknownFieldIsReportedWithLineAndColumn() {
+        var e = assertThrows(CharterException.class,
+                () -> CharterParser.parse("t.yaml", MINIMAL.replace("limits: {maxAmount: 100}", "limitz: {maxAmount: 100}")));
+        assertTrue(e.getMessage().contains("t.yaml: line 15"), e.getMessage());
+        assertTrue(e.getMessage().contains("unknown field 'limitz'"), e.getMessage());
+    }
+
+    @Test
+    void pathwayWithoutLimitsOrAnchorIsRefused() {
+        var e = assertThrows(CharterException.class,
+                () -> CharterParser.parse("t.yaml", MINIMAL.replace("anchor: fin\n    limits: {maxAmount: 100}", "anchor: nobody")));
+        assertTrue(e.problems().stream().anyMatch(p -> p.contains("'anchor' must name a declared anchor")), e.getMessage());
+        assertTrue(e.problems().stream().anyMatch(p -> p.contains("'limits' must declare")), e.getMessage());
+    }
+
+    @Test
+    void chainWithoutAHumanIsRefused() {
+        var e = assertThrows(CharterException.class,
+                () -> CharterParser.parse("t.yaml", MINIMAL.replace("members: [olivia]", "members: []")));
+        assertTrue(e.getMessage().contains("anchor 'board': its escalation chain ends without reaching a human"), e.getMessage());
+    }
+
+    @Test
+    void rotationPicksTheMemberOnCall() throws Exception {
+        Anchor fin = CharterParser.parse("t.yaml", MINIMAL).anchor("fin").orElseThrow();
+        assertEquals("alice", fin.onCallAt(Instant.parse("2026-01-01T07:59:00Z")));
+        assertEquals("bob", fin.onCallAt(Instant.parse("2026-01-01T08:00:00Z")));
+        assertEquals("alice", fin.onCallAt(Instant.parse("2026-01-01T16:00:00Z")));
+    }
+}
