@@ -53,9 +53,9 @@ public final class LocalInfrastructure implements AutoCloseable {
                 progress.accept("Using the Kafka broker at " + kafkaSetting);
                 return kafkaSetting;
             }
-            LocalKafka k = LocalKafka.start();
+            LocalKafka k = LocalKafka.start(workDir);
             started.add(k);
-            progress.accept("Kafka broker (KRaft, embedded) listening on " + k.bootstrap());
+            progress.accept("Kafka broker (KRaft, single node) listening on " + k.bootstrap());
             return k.bootstrap();
         });
         var registry = async(() -> {

@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The real Apicurio Registry 3 server, unpacked by the build from Maven Central and run as a
@@ -36,7 +35,7 @@ final class LocalRegistry implements AutoCloseable {
                     + ": build the local-infra module first (./mvnw -pl local-infra install)");
         }
         int port = Ports.free();
-        String java = ProcessHandle.current().info().command().orElse("java");
+        String java = LocalKafka.java();
         try {
             Files.createDirectories(logDir);
             Path log = logDir.resolve("apicurio-registry.log");
@@ -99,14 +98,6 @@ final class LocalRegistry implements AutoCloseable {
 
     @Override
     public void close() {
-        process.destroy();
-        try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
+        Processes.stop(process);
     }
 }

@@ -24,8 +24,8 @@ public enum Topics {
     FACTS("orgos.facts", "actionId", 1, AccountabilityFact.getClassSchema()),
     /** One partition: a hash chain is a total order. */
     LEDGER("orgos.ledger", "sequence", 1, LedgerEntry.getClassSchema()),
-    /** Records nobody could read, with the reason in headers. Raw bytes, no schema. */
-    DEAD_LETTERS("orgos.dead-letters", "original key", 1, null);
+    /** Records a service could not process, with the reason. */
+    DEAD_LETTERS("orgos.dead-letters", "original key", 1, DeadLetter.getClassSchema());
 
     private final String topic;
     private final String key;

@@ -1,0 +1,40 @@
+package dev.orgos.router.routing;
+
+import dev.orgos.schema.DeadLetter;
+import dev.orgos.schema.Topics;
+import io.smallrye.reactive.messaging.kafka.KafkaRecord;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
+import io.smallrye.reactive.messaging.kafka.transactions.TransactionalEmitter;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.UUID;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.header.Header;
+import org.jboss.logging.Logger;
+
+/** A record the router cannot decide goes to the dead-letter topic, in the same transaction, and the stream goes on. */
+final class DeadLetters {
+    private static final Logger LOG = Logger.getLogger(DeadLetters.class);
+
+    private DeadLetters() {
+    }
+
+    static void send(TransactionalEmitter<SpecificRecord> tx, KafkaRecord<String, ?> record, String reason, Instant now) {
+        var meta = record.getMetadata(IncomingKafkaRecordMetadata.class).orElse(null);
+        Header data = record.getHeaders().lastHeader("deserialization-failure-data");
+        DeadLetter letter = DeadLetter.newBuilder()
+                .setEventId(UUID.randomUUID().toString())
+                .setOccurredAt(now)
+                .setSource("coordination-router")
+                .setSourceTopic(record.getTopic())
+                .setPartition(meta == null ? -1 : meta.getPartition())
+                .setOffset(meta == null ? -1 : meta.getOffset())
+                .setKey(record.getKey())
+                .setReason(reason)
+                .setPayload(data == null ? null : ByteBuffer.wrap(data.value()))
+                .build();
+        tx.send(KafkaRecord.of(Topics.DEAD_LETTERS.topic(), record.getKey(), letter));
+        LOG.warnf("Sent record %s-%d@%d to %s: %s", record.getTopic(), letter.getPartition(), letter.getOffset(),
+                Topics.DEAD_LETTERS.topic(), reason);
+    }
+}

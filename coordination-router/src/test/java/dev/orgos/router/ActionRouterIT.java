@@ -1,0 +1,109 @@
+package dev.orgos.router;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.orgos.schema.AccountabilityFact;
+import dev.orgos.schema.ActionProposed;
+import dev.orgos.schema.DeadLetter;
+import dev.orgos.schema.DecisionOutcome;
+import dev.orgos.schema.EscalationRaised;
+import dev.orgos.schema.RoutingDecision;
+import dev.orgos.schema.Topics;
+import dev.orgos.schema.Verdict;
+import dev.orgos.schema.VerdictStatus;
+import dev.orgos.testing.OrgosInfrastructure;
+import dev.orgos.testing.TopicProbe;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+/** The router against a real broker and registry, with the example charter. */
+@QuarkusTest
+@QuarkusTestResource(OrgosInfrastructure.class)
+class ActionRouterIT {
+
+    static final Duration WAIT = Duration.ofSeconds(30);
+    final TopicProbe kafka = new TopicProbe(OrgosInfrastructure.endpoints(null));
+
+    static ActionProposed refund(String actionId, double amount) {
+        return ActionProposed.newBuilder()
+                .setEventId(UUID.randomUUID().toString())
+                .setActionId(actionId)
+                .setAgentId("refund-bot")
+                .setOccurredAt(Instant.now())
+                .setActionType("refund.issue")
+                .setAmount(amount)
+                .setCurrency("EUR")
+                .setConfidence(0.97)
+                .setParameters(Map.of("orderId", "o-1"))
+                .build();
+    }
+
+    @Test
+    void inBoundsRefundIsDecidedAutonomouslyOnceWithAFact() {
+        String id = "act-" + UUID.randomUUID();
+        kafka.send(Topics.ACTIONS.topic(), "refund-bot", refund(id, 120));
+
+        ConsumerRecord<String, RoutingDecision> decision = kafka.<RoutingDecision>await(Topics.DECISIONS.topic(),
+                r -> r.value().getActionId().equals(id), l -> !l.isEmpty(), WAIT).get(0);
+        assertEquals(DecisionOutcome.AUTONOMOUS, decision.value().getOutcome());
+        assertEquals("refunds", decision.value().getPathwayId());
+        assertEquals("finance-ops", decision.value().getAnchor().getRole());
+        assertEquals(1L, decision.value().getCharterVersion());
+        assertEquals(id, decision.key());
+
+        Verdict verdict = kafka.<Verdict>await(Topics.VERDICTS.topic(), r -> r.value().getActionId().equals(id),
+                l -> !l.isEmpty(), WAIT).get(0).value();
+        assertEquals(VerdictStatus.AUTONOMOUS, verdict.getStatus());
+
+        AccountabilityFact fact = kafka.<AccountabilityFact>await(Topics.FACTS.topic(),
+                r -> id.equals(r.value().getActionId()), l -> !l.isEmpty(), WAIT).get(0).value();
+        assertEquals("finance-ops", fact.getAnchor().getRole());
+        assertEquals("AUTONOMOUS", fact.getDetails().get("outcome"));
+    }
+
+    @Test
+    void refundAboveTheLimitBecomesAnEscalationRequestWithTheFiredRule() {
+        String id = "act-" + UUID.randomUUID();
+        kafka.send(Topics.ACTIONS.topic(), "refund-bot", refund(id, 2400));
+
+        EscalationRaised raised = kafka.<EscalationRaised>await(Topics.ESCALATION_REQUESTS.topic(),
+                r -> r.value().getActionId().equals(id), l -> !l.isEmpty(), WAIT).get(0).value();
+        assertEquals("finance-ops", raised.getAnchor().getRole());
+        assertEquals("refunds.limits.maxAmount", raised.getFiredRules().get(0).getRuleId());
+        assertEquals(2400.0, raised.getAction().getAmount());
+        assertTrue(raised.getReason().contains("exceeds the limit of 500"), raised.getReason());
+    }
+
+    @Test
+    void poisonRecordGoesToTheDeadLetterTopicAndTheStreamGoesOn() {
+        String poisonKey = "poison-" + UUID.randomUUID();
+        kafka.sendRaw(Topics.ACTIONS.topic(), poisonKey, "{not avro".getBytes(StandardCharsets.UTF_8));
+        String id = "act-" + UUID.randomUUID();
+        kafka.send(Topics.ACTIONS.topic(), "refund-bot", refund(id, 10));
+
+        DeadLetter letter = kafka.<DeadLetter>await(Topics.DEAD_LETTERS.topic(), r -> poisonKey.equals(r.key()),
+                l -> !l.isEmpty(), WAIT).get(0).value();
+        assertEquals(Topics.ACTIONS.topic(), letter.getSourceTopic());
+        assertTrue(letter.getReason().contains("could not be read"), letter.getReason());
+        kafka.<RoutingDecision>await(Topics.DECISIONS.topic(), r -> r.value().getActionId().equals(id), l -> !l.isEmpty(), WAIT);
+    }
+
+    @Test
+    void actionThatBreaksTheContractIsDeadLetteredNamingTheField() {
+        String id = "act-" + UUID.randomUUID();
+        ActionProposed bad = refund(id, 10);
+        bad.setConfidence(7.0);
+        kafka.send(Topics.ACTIONS.topic(), "refund-bot", bad);
+        DeadLetter letter = kafka.<DeadLetter>await(Topics.DEAD_LETTERS.topic(), r -> "refund-bot".equals(r.key())
+                && r.value().getReason().contains("confidence"), l -> !l.isEmpty(), WAIT).get(0).value();
+        assertTrue(letter.getReason().contains("field 'confidence' must be between 0 and 1"), letter.getReason());
+    }
+}

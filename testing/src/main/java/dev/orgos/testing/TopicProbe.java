@@ -1,0 +1,97 @@
+package dev.orgos.testing;
+
+
+
+import dev.orgos.infra.Endpoints;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Produces and reads real Avro records through the real registry, for assertions in tests.
+ * Reads with read_committed: tests see only what a transaction committed.
+ */
+public final class TopicProbe {
+    private final Endpoints endpoints;
+
+    public TopicProbe(Endpoints endpoints) {
+        this.endpoints = endpoints;
+    }
+
+    public <V> void send(String topic, String key, V value) {
+        try (KafkaProducer<String, Object> p = new KafkaProducer<>(producerProps())) {
+            p.send(new ProducerRecord<>(topic, key, value)).get();
+        } catch (Exception e) {
+            throw new IllegalStateException("could not send to " + topic, e);
+        }
+    }
+
+    /** Sends bytes that are not a registry-framed Avro record: a poison pill. */
+    public void sendRaw(String topic, String key, byte[] value) {
+        Properties props = producerProps();
+        props.put("value.serializer", ByteArraySerializer.class.getName());
+        try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(props)) {
+            p.send(new ProducerRecord<>(topic, key, value)).get();
+        } catch (Exception e) {
+            throw new IllegalStateException("could not send to " + topic, e);
+        }
+    }
+
+    /**
+     * Reads the topic from the beginning until {@code done} holds for the records that match
+     * {@code filter}, within the timeout; returns those records in offset order per partition.
+     */
+    @SuppressWarnings("unchecked")
+    public <V> List<ConsumerRecord<String, V>> await(String topic, Predicate<ConsumerRecord<String, V>> filter,
+                                                     Predicate<List<ConsumerRecord<String, V>>> done, Duration timeout) {
+        List<ConsumerRecord<String, V>> seen = new ArrayList<>();
+        try (KafkaConsumer<String, Object> c = new KafkaConsumer<>(consumerProps())) {
+            c.subscribe(List.of(topic));
+            org.awaitility.Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(50)).until(() -> {
+                for (ConsumerRecord<String, Object> r : c.poll(Duration.ofMillis(200))) {
+                    if (filter.test((ConsumerRecord<String, V>) (ConsumerRecord<?, ?>) r)) {
+                        seen.add((ConsumerRecord<String, V>) (ConsumerRecord<?, ?>) r);
+                    }
+                }
+                return done.test(seen);
+            });
+        }
+        return seen;
+    }
+
+    private Properties producerProps() {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", endpoints.kafkaBootstrap());
+        p.put("key.serializer", StringSerializer.class.getName());
+        p.put("value.serializer", "io.apicurio.registry.serde.avro.AvroKafkaSerializer");
+        p.put("apicurio.registry.url", endpoints.registryApiUrl());
+        p.put("apicurio.registry.auto-register", "false");
+        p.put("apicurio.registry.find-latest", "true");
+        p.put("acks", "all");
+        return p;
+    }
+
+    private Properties consumerProps() {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", endpoints.kafkaBootstrap());
+        p.put("group.id", "probe-" + UUID.randomUUID());
+        p.put("auto.offset.reset", "earliest");
+        p.put("isolation.level", "read_committed");
+        p.put("enable.auto.commit", "false");
+        p.put("key.deserializer", StringDeserializer.class.getName());
+        p.put("value.deserializer", "io.apicurio.registry.serde.avro.AvroKafkaDeserializer");
+        p.put("apicurio.registry.url", endpoints.registryApiUrl());
+        p.put("apicurio.registry.use-specific-avro-reader", "true");
+        return p;
+    }
+}
