@@ -1,0 +1,76 @@
+package dev.orgos.gateway.action;
+
+import dev.orgos.schema.Verdict;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.pgclient.PgPool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.List;
+
+/** action_state in PostgreSQL: every write is an idempotent upsert, so replays change nothing. */
+@ApplicationScoped
+public class ActionStore {
+
+    @Inject
+    PgPool db;
+
+    /** Records an accepted action as PENDING unless something is already known about it. */
+    public Uni<Void> accepted(String actionId, String agentId, String actionType, String traceId, Instant at) {
+        return db.preparedQuery("""
+                INSERT INTO action_state (action_id, agent_id, action_type, status, trace_id, submitted_at, updated_at)
+                VALUES ($1, $2, $3, 'PENDING', $4, $5, $5)
+                ON CONFLICT (action_id) DO NOTHING""")
+                .execute(Tuple.of(actionId, agentId, actionType, traceId, utc(at)))
+                .replaceWithVoid();
+    }
+
+    /**
+     * Applies a verdict. A final status (AUTONOMOUS, APPROVED, REJECTED, EXPIRED) is never
+     * overwritten, and a verdict never goes back in time, so redelivered or late verdicts are harmless.
+     */
+    public Uni<Void> apply(Verdict v, String actionType) {
+        Instant at = v.getOccurredAt();
+        return db.preparedQuery("""
+                INSERT INTO action_state AS s (action_id, agent_id, action_type, status, anchor, decided_by, reason,
+                                               deadline, charter_version, submitted_at, updated_at)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)
+                ON CONFLICT (action_id) DO UPDATE SET
+                    status = EXCLUDED.status, anchor = EXCLUDED.anchor, decided_by = EXCLUDED.decided_by,
+                    reason = EXCLUDED.reason, deadline = EXCLUDED.deadline,
+                    charter_version = EXCLUDED.charter_version, updated_at = EXCLUDED.updated_at
+                WHERE s.status IN ('PENDING', 'ESCALATED') AND s.updated_at <= EXCLUDED.updated_at""")
+                .execute(Tuple.from(Arrays.asList(v.getActionId(), v.getAgentId(), actionType, v.getStatus().name(),
+                        v.getAnchor().getRole(), String.join(",", v.getDecidedBy()), v.getReason(),
+                        v.getDeadline() == null ? null : utc(v.getDeadline()), v.getCharterVersion(), utc(at))))
+                .replaceWithVoid();
+    }
+
+    public Uni<ActionView> find(String actionId) {
+        return db.preparedQuery("SELECT * FROM action_state WHERE action_id = $1").execute(Tuple.of(actionId))
+                .map(rows -> rows.iterator().hasNext() ? view(rows.iterator().next()) : null);
+    }
+
+    private static ActionView view(Row r) {
+        String status = r.getString("status");
+        String decidedBy = r.getString("decided_by");
+        List<String> deciders = decidedBy == null || decidedBy.isEmpty() ? null : List.of(decidedBy.split(","));
+        return new ActionView(r.getString("action_id"), r.getString("agent_id"), r.getString("action_type"), status,
+                ActionView.allows(status), ActionView.terminal(status), r.getString("anchor"), deciders,
+                r.getString("reason"), instant(r.getOffsetDateTime("deadline")), r.getLong("charter_version"),
+                r.getString("trace_id"), instant(r.getOffsetDateTime("submitted_at")), instant(r.getOffsetDateTime("updated_at")));
+    }
+
+    private static OffsetDateTime utc(Instant i) {
+        return i.atOffset(ZoneOffset.UTC);
+    }
+
+    private static Instant instant(OffsetDateTime t) {
+        return t == null ? null : t.toInstant();
+    }
+}

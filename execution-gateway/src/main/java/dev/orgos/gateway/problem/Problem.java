@@ -1,0 +1,20 @@
+package dev.orgos.gateway.problem;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import jakarta.ws.rs.core.Response;
+import java.util.List;
+
+/** An RFC 9457 problem detail; {@code errors} names every field at fault. */
+@JsonInclude(JsonInclude.Include.NON_EMPTY)
+public record Problem(String type, String title, int status, String detail, String instance, List<FieldError> errors) {
+
+    public static final String MEDIA_TYPE = "application/problem+json";
+
+    public record FieldError(String field, String message) {
+    }
+
+    public static Response response(int status, String title, String detail, List<FieldError> errors) {
+        return Response.status(status).type(MEDIA_TYPE)
+                .entity(new Problem("about:blank", title, status, detail, null, errors)).build();
+    }
+}
