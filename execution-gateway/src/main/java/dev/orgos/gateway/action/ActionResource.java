@@ -1,6 +1,6 @@
 package dev.orgos.gateway.action;
 
-import dev.orgos.gateway.problem.Problem;
+import dev.orgos.service.problem.Problem;
 import dev.orgos.governance.decision.ActionContract;
 import dev.orgos.governance.decision.ProposedAction;
 import dev.orgos.schema.ActionProposed;

@@ -1,4 +1,4 @@
-package dev.orgos.gateway.problem;
+package dev.orgos.service.problem;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import jakarta.ws.rs.core.Response;

@@ -1,4 +1,4 @@
-package dev.orgos.gateway.problem;
+package dev.orgos.service.problem;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -24,8 +24,8 @@ public class ProblemMappers {
         if (e instanceof UnrecognizedPropertyException u) {
             String why = "agentId".equals(u.getPropertyName())
                     ? "is taken from your credential and must not be sent"
-                    : "is not a field of an action";
-            return Problem.response(400, "Invalid action", "The request body has an unknown field.",
+                    : "is not a known field";
+            return Problem.response(400, "Invalid request", "The request body has an unknown field.",
                     List.of(new Problem.FieldError(u.getPropertyName(), why)));
         }
         if (e instanceof InvalidFormatException || e instanceof MismatchedInputException) {
@@ -34,7 +34,7 @@ public class ProblemMappers {
                     .reduce((a, b) -> a + "." + b).orElse("(body)");
             String expected = ((MismatchedInputException) e).getTargetType() == null ? "another type"
                     : ((MismatchedInputException) e).getTargetType().getSimpleName();
-            return Problem.response(400, "Invalid action", "A field has the wrong type.",
+            return Problem.response(400, "Invalid request", "A field has the wrong type.",
                     List.of(new Problem.FieldError(field, "must be of type " + expected)));
         }
         var loc = e.getLocation();

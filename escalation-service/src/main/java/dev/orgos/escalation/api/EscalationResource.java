@@ -1,0 +1,157 @@
+package dev.orgos.escalation.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.orgos.escalation.task.Caller;
+import dev.orgos.escalation.task.EscalationDesk;
+import dev.orgos.escalation.task.EscalationTask;
+import dev.orgos.escalation.task.Outcome;
+import dev.orgos.escalation.task.TaskApproval;
+import dev.orgos.escalation.task.TaskHistory;
+import dev.orgos.escalation.task.TaskStatus;
+import dev.orgos.service.problem.Problem;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.panache.common.Parameters;
+import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+
+/**
+ * The decision API for on-call humans. The acting identity is always the bearer token's; the
+ * token's groups are anchor roles.
+ */
+@Path("/v1/escalations")
+@RolesAllowed("**")
+@Produces(MediaType.APPLICATION_JSON)
+public class EscalationResource {
+
+    @Inject
+    JsonWebToken token;
+    @Inject
+    EscalationDesk desk;
+    @Inject
+    ObjectMapper json;
+
+    /** My open escalations: assigned to me, or owned by one of my anchor roles; soonest deadline first. */
+    @GET
+    @WithSession
+    public Uni<List<TaskView>> queue(@QueryParam("status") String status, @QueryParam("anchor") String anchor) {
+        Caller caller = caller();
+        if (caller.isAgent()) {
+            return Uni.createFrom().item(List.of());
+        }
+        List<String> statuses = status == null ? List.of(TaskStatus.OPEN.name(), TaskStatus.ACKNOWLEDGED.name())
+                : List.of(status.toUpperCase());
+        Set<String> roles = caller.groups().isEmpty() ? Set.of("-") : caller.groups();
+        return EscalationTask.<EscalationTask>find(
+                        "status in :statuses and (anchor in :roles or assignee = :me)" + (anchor == null ? "" : " and anchor = :anchor")
+                                + " order by acknowledgeBy",
+                        anchor == null
+                                ? Parameters.with("statuses", statuses.stream().map(TaskStatus::valueOf).toList()).and("roles", roles).and("me", caller.name())
+                                : Parameters.with("statuses", statuses.stream().map(TaskStatus::valueOf).toList()).and("roles", roles).and("me", caller.name()).and("anchor", anchor))
+                .page(0, 200).list()
+                .map(tasks -> tasks.stream().map(t -> view(t, List.of(), List.of())).toList());
+    }
+
+    @GET
+    @Path("/{id}")
+    @WithSession
+    public Uni<Response> get(@PathParam("id") String id) {
+        UUID uuid = parse(id);
+        if (uuid == null) {
+            return Uni.createFrom().item(notFound(id));
+        }
+        Caller caller = caller();
+        return EscalationTask.<EscalationTask>findById(uuid).chain(t -> {
+            if (t == null || caller.isAgent() || !(caller.groups().contains(t.anchor) || caller.name().equals(t.assignee))) {
+                return Uni.createFrom().item(notFound(id));
+            }
+            return TaskApproval.<TaskApproval>list("taskId", t.id).chain(approvals ->
+                    TaskHistory.<TaskHistory>list("taskId = ?1 order by id", t.id).map(history ->
+                            Response.ok(view(t, approvals.stream().map(a -> a.approver).toList(), history)).build()));
+        });
+    }
+
+    @POST
+    @Path("/{id}/acknowledge")
+    public Uni<Response> acknowledge(@PathParam("id") String id) {
+        UUID uuid = parse(id);
+        return uuid == null ? Uni.createFrom().item(notFound(id)) : desk.acknowledge(uuid, caller()).map(o -> respond(id, o));
+    }
+
+    @POST
+    @Path("/{id}/approve")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<Response> approve(@PathParam("id") String id, DecisionRequest body) {
+        UUID uuid = parse(id);
+        String reason = body == null || body.reason() == null || body.reason().isBlank() ? null : body.reason().trim();
+        return uuid == null ? Uni.createFrom().item(notFound(id)) : desk.approve(uuid, caller(), reason).map(o -> respond(id, o));
+    }
+
+    @POST
+    @Path("/{id}/reject")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<Response> reject(@PathParam("id") String id, DecisionRequest body) {
+        if (body == null || body.reason() == null || body.reason().isBlank()) {
+            return Uni.createFrom().item(Problem.response(400, "Reason required",
+                    "A rejection must say why: the agent and the auditors read it.",
+                    List.of(new Problem.FieldError("reason", "is required to reject"))));
+        }
+        UUID uuid = parse(id);
+        return uuid == null ? Uni.createFrom().item(notFound(id)) : desk.reject(uuid, caller(), body.reason().trim()).map(o -> respond(id, o));
+    }
+
+    private Response respond(String id, Outcome outcome) {
+        return switch (outcome) {
+            case Outcome.Done d -> Response.ok(view(d.task(), List.of(), List.of())).build();
+            case Outcome.NotFound n -> notFound(id);
+            case Outcome.Refused r -> Problem.response(403, "Not allowed", "You may not act on escalation " + id + ": " + r.why()
+                    + ". The attempt is recorded in the ledger.", null);
+            case Outcome.Conflict c -> Problem.response(409, "Conflict", c.why(), null);
+        };
+    }
+
+    private Caller caller() {
+        return new Caller(token.getName(), token.getGroups() == null ? Set.of() : Set.copyOf(token.getGroups()));
+    }
+
+    private static UUID parse(String id) {
+        try {
+            return UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private static Response notFound(String id) {
+        return Problem.response(404, "Not Found", "No escalation " + id + " is visible to you.", null);
+    }
+
+    private TaskView view(EscalationTask t, List<String> approvers, List<TaskHistory> history) {
+        return new TaskView(t.id.toString(), t.actionId, t.agentId, t.actionType, read(t.actionJson), t.pathwayId, t.anchor, t.level,
+                t.assignee, t.status.name(), t.escalationReason, read(t.firedRulesJson), t.requiredApprovals, approvers,
+                t.charterVersion, t.charterDigest, t.acknowledgeBy, t.resolveBy, t.status.isOpen() ? t.currentDeadline() : null,
+                t.createdAt, t.resolvedAt, t.resolutionReason,
+                history.stream().map(h -> new TaskView.HistoryView(h.at, h.kind, h.actor, h.detail)).toList());
+    }
+
+    private Object read(String text) {
+        try {
+            return json.readValue(text, Object.class);
+        } catch (Exception e) {
+            return text;
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package dev.orgos.escalation.outbox;
+
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.kafka.KafkaRecord;
+import io.smallrye.reactive.messaging.kafka.transactions.KafkaTransactions;
+import io.vertx.mutiny.pgclient.PgPool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.avro.specific.SpecificRecord;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.jboss.logging.Logger;
+
+/**
+ * Publishes committed outbox rows to Kafka, in order. Rows are claimed with FOR UPDATE SKIP
+ * LOCKED, so several replicas never publish the same row at once; a batch is published in one
+ * Kafka transaction and only then marked sent. If the service dies after the Kafka commit but
+ * before marking, the batch is published again with the same event ids: the consumers (gateway
+ * upserts, ledger de-duplication by event id) make that harmless.
+ */
+@ApplicationScoped
+public class OutboxRelay {
+    private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
+    private static final int BATCH = 200;
+
+    @Inject
+    PgPool db;
+
+    @Inject
+    @Channel("outbox-out")
+    KafkaTransactions<SpecificRecord> kafka;
+
+    private final java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicBoolean again = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /**
+     * Publishes soon after a commit, so a human's decision reaches the agent in milliseconds, not
+     * at the next tick. Never runs twice at once in this instance; a kick during a run causes
+     * one more run.
+     */
+    public void kick() {
+        if (!running.compareAndSet(false, true)) {
+            again.set(true);
+            return;
+        }
+        relayOnce().subscribe().with(x -> finished(), e -> finished());
+    }
+
+    private void finished() {
+        running.set(false);
+        if (again.getAndSet(false)) {
+            kick();
+        }
+    }
+
+    /** The backstop: rows left by a crash, by another replica, or by a failed run are picked up here. */
+    @Scheduled(every = "${orgos.escalation.outbox-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    public void tick() {
+        kick();
+    }
+
+    Uni<Void> relayOnce() {
+        return db.withTransaction(conn -> conn.preparedQuery("""
+                        SELECT id, topic, record_key, record_type, payload, trace_id FROM outbox
+                        WHERE sent_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED""")
+                .execute(Tuple.of(BATCH))
+                .chain(rows -> {
+                    if (rows.size() == 0) {
+                        return Uni.createFrom().voidItem();
+                    }
+                    List<Long> ids = new ArrayList<>();
+                    List<KafkaRecord<String, SpecificRecord>> records = new ArrayList<>();
+                    for (Row r : rows) {
+                        ids.add(r.getLong("id"));
+                        var out = KafkaRecord.<String, SpecificRecord>of(r.getString("topic"), r.getString("record_key"),
+                                Outbox.decode(r.getString("record_type"), r.getBuffer("payload").getBytes()));
+                        String traceId = r.getString("trace_id");
+                        if (traceId != null) {
+                            // the action's trace goes on: one trace id from the gateway to the ledger
+                            out = out.withHeader("traceparent", ("00-" + traceId + "-" + spanId(r.getLong("id")) + "-01")
+                                    .getBytes(StandardCharsets.US_ASCII));
+                        }
+                        records.add(out);
+                    }
+                    return kafka.withTransaction(tx -> {
+                                records.forEach(tx::send);
+                                return Uni.createFrom().voidItem();
+                            })
+                            .chain(() -> conn.preparedQuery("UPDATE outbox SET sent_at = now() WHERE id = ANY($1)")
+                                    .execute(Tuple.of(ids.toArray(new Long[0]))))
+                            .invoke(() -> {
+                                LOG.debugf("Relayed %d outbox events", ids.size());
+                                again.set(true); // there may be more than one batch waiting
+                            })
+                            .replaceWithVoid();
+                }))
+                .onFailure().invoke(e -> LOG.warnf("Outbox relay will retry: %s", e.getMessage()))
+                .onFailure().recoverWithNull().replaceWithVoid();
+    }
+
+    /** A stable, valid 16-hex-digit parent span id per outbox row. */
+    private static String spanId(long rowId) {
+        return String.format("%016x", rowId == 0 ? 1 : rowId);
+    }
+}

@@ -1,0 +1,232 @@
+package dev.orgos.escalation.task;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.orgos.escalation.charter.AnchorDirectory;
+import dev.orgos.escalation.charter.EscalationConfig;
+import dev.orgos.escalation.outbox.Outbox;
+import dev.orgos.governance.charter.Anchor;
+import dev.orgos.schema.EscalationRaised;
+import dev.orgos.schema.FactType;
+import dev.orgos.schema.Resolution;
+import dev.orgos.schema.Topics;
+import dev.orgos.schema.VerdictStatus;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+
+/**
+ * Every change to a task happens here, in one database transaction together with the events it
+ * causes (written to the outbox). The relay publishes them afterwards.
+ */
+@ApplicationScoped
+public class EscalationDesk {
+    private static final Logger LOG = Logger.getLogger(EscalationDesk.class);
+
+    @Inject
+    AnchorDirectory anchors;
+    @Inject
+    Outbox outbox;
+    @Inject
+    EscalationConfig config;
+    @Inject
+    ObjectMapper json;
+    @Inject
+    dev.orgos.escalation.outbox.OutboxRelay relay;
+
+    Clock clock = Clock.systemUTC();
+
+    /** Opens the task for an escalated action, once: a redelivered request changes nothing. */
+    public Uni<Void> open(EscalationRaised r, String traceId) {
+        return committed(() -> EscalationTask.findByAction(r.getActionId()).chain(existing -> {
+            if (existing != null) {
+                LOG.debugf("Escalation for action %s is already open as %s; redelivery ignored", r.getActionId(), existing.id);
+                return Uni.createFrom().voidItem();
+            }
+            Instant now = clock.instant();
+            Anchor anchor = anchors.anchor(r.getAnchor().getRole());
+            EscalationTask t = new EscalationTask();
+            t.id = UUID.randomUUID();
+            t.actionId = r.getActionId();
+            t.agentId = r.getAgentId();
+            t.actionType = r.getAction().getActionType();
+            t.actionJson = r.getAction().toString();
+            t.pathwayId = r.getPathwayId();
+            t.anchor = anchor.id();
+            t.level = 0;
+            t.assignee = anchor.onCallAt(now);
+            t.requiredApprovals = Math.max(1, r.getRequiredApprovals());
+            t.status = TaskStatus.OPEN;
+            t.escalationReason = r.getReason();
+            t.firedRulesJson = firedRules(r);
+            t.charterVersion = r.getCharterVersion();
+            t.charterDigest = r.getCharterDigest();
+            t.traceId = traceId;
+            t.acknowledgeBy = now.plus(anchor.acknowledgeWithin());
+            t.resolveBy = t.acknowledgeBy.plus(anchor.resolveWithin());
+            t.createdAt = now;
+            t.updatedAt = now;
+            String who = t.assignee == null ? "anchor " + t.anchor : t.assignee + " (on call for " + t.anchor + ")";
+            return t.persist()
+                    .chain(() -> TaskHistory.of(t.id, now, "ASSIGNED", t.assignee, "assigned to " + who).persist())
+                    .chain(() -> outbox.add(Topics.ESCALATION_EVENTS, t.actionId, Events.assigned(t, now), traceId))
+                    .chain(() -> outbox.add(Topics.VERDICTS, t.actionId, Events.escalatedVerdict(t, now), traceId))
+                    .chain(() -> outbox.add(Topics.FACTS, t.actionId, Events.fact(t, FactType.ESCALATION_ASSIGNED, t.assignee,
+                            "Escalation of " + t.actionType + " by " + t.agentId + " assigned to " + who
+                                    + ", to be acknowledged by " + t.acknowledgeBy,
+                            Map.of("escalationId", t.id.toString(), "level", "0", "acknowledgeBy", t.acknowledgeBy.toString(),
+                                    "resolveBy", t.resolveBy.toString()), config.source(), now), traceId))
+                    .invoke(() -> LOG.infof("Escalation %s opened for action %s (%s by %s): assigned to %s, acknowledge by %s",
+                            t.id, t.actionId, t.actionType, t.agentId, who, t.acknowledgeBy));
+        }));
+    }
+
+    /** A request nobody can read is kept on the dead-letter topic, with the reason, and the stream goes on. */
+    public Uni<Void> deadLetter(io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata<?, ?> meta) {
+        var reasonHeader = meta.getHeaders().lastHeader("deserialization-failure-reason");
+        var data = meta.getHeaders().lastHeader("deserialization-failure-data");
+        String reason = "the record could not be read as an EscalationRaised"
+                + (reasonHeader == null ? "" : ": " + new String(reasonHeader.value(), java.nio.charset.StandardCharsets.UTF_8));
+        LOG.warnf("Sending %s-%d@%d to %s: %s", meta.getTopic(), meta.getPartition(), meta.getOffset(),
+                Topics.DEAD_LETTERS.topic(), reason);
+        var letter = dev.orgos.schema.DeadLetter.newBuilder().setEventId(UUID.randomUUID().toString())
+                .setOccurredAt(clock.instant()).setSource(config.source()).setSourceTopic(meta.getTopic())
+                .setPartition(meta.getPartition()).setOffset(meta.getOffset())
+                .setKey(meta.getKey() == null ? null : meta.getKey().toString()).setReason(reason)
+                .setPayload(data == null ? null : java.nio.ByteBuffer.wrap(data.value())).build();
+        String key = meta.getKey() == null ? "unknown" : meta.getKey().toString();
+        return committed(() -> outbox.add(Topics.DEAD_LETTERS, key, letter, null));
+    }
+
+    public Uni<Outcome> acknowledge(UUID id, Caller caller) {
+        return act(id, caller, "acknowledge", t -> {
+            if (t.status != TaskStatus.OPEN) {
+                return Uni.createFrom().item(new Outcome.Conflict("the escalation is " + t.status + ", not waiting for acknowledgement"));
+            }
+            Instant now = clock.instant();
+            t.status = TaskStatus.ACKNOWLEDGED;
+            t.resolveBy = now.plus(anchors.anchor(t.anchor).resolveWithin());
+            t.updatedAt = now;
+            return TaskHistory.of(t.id, now, "ACKNOWLEDGED", caller.name(), "acknowledged; resolve by " + t.resolveBy).persist()
+                    .chain(() -> outbox.add(Topics.ESCALATION_EVENTS, t.actionId, Events.acknowledged(t, caller.name(), now), t.traceId))
+                    .chain(() -> outbox.add(Topics.FACTS, t.actionId, Events.fact(t, FactType.ESCALATION_ACKNOWLEDGED, caller.name(),
+                            caller.name() + " acknowledged the escalation of " + t.actionType + " by " + t.agentId,
+                            Map.of("escalationId", t.id.toString(), "resolveBy", t.resolveBy.toString()), config.source(), now), t.traceId))
+                    .replaceWith(new Outcome.Done(t));
+        });
+    }
+
+    /** One approval; the task is APPROVED once it has as many distinct approvers as its pathway needs. */
+    public Uni<Outcome> approve(UUID id, Caller caller, String reason) {
+        return act(id, caller, "approve", t -> TaskApproval.<TaskApproval>list("taskId", t.id).chain(approvals -> {
+            if (approvals.stream().anyMatch(a -> a.approver.equals(caller.name()))) {
+                return Uni.createFrom().item(new Outcome.Conflict(caller.name() + " has already approved; "
+                        + (t.requiredApprovals - approvals.size()) + " more distinct approver(s) needed"));
+            }
+            Instant now = clock.instant();
+            TaskApproval a = new TaskApproval();
+            a.taskId = t.id;
+            a.approver = caller.name();
+            a.approvedAt = now;
+            List<String> approvers = new java.util.ArrayList<>(approvals.stream().map(x -> x.approver).toList());
+            approvers.add(caller.name());
+            Uni<Void> recorded = a.persist().chain(() -> TaskHistory.of(t.id, now, "APPROVED_BY", caller.name(),
+                    "approval " + approvers.size() + " of " + t.requiredApprovals + (reason == null ? "" : ": " + reason)).persist())
+                    .replaceWithVoid();
+            if (approvers.size() < t.requiredApprovals) {
+                t.updatedAt = now;
+                return recorded.replaceWith(new Outcome.Done(t));
+            }
+            return recorded.chain(() -> resolve(t, Resolution.APPROVED, VerdictStatus.APPROVED, approvers,
+                    reason == null ? "Approved by " + String.join(" and ", approvers) : reason, now));
+        }));
+    }
+
+    public Uni<Outcome> reject(UUID id, Caller caller, String reason) {
+        return act(id, caller, "reject", t -> {
+            Instant now = clock.instant();
+            return TaskHistory.of(t.id, now, "REJECTED_BY", caller.name(), reason).persist()
+                    .chain(() -> resolve(t, Resolution.REJECTED, VerdictStatus.REJECTED, List.of(caller.name()), reason, now));
+        });
+    }
+
+    private Uni<Outcome> resolve(EscalationTask t, Resolution resolution, VerdictStatus verdict, List<String> deciders,
+                                 String reason, Instant now) {
+        t.status = TaskStatus.valueOf(resolution.name());
+        t.resolvedAt = now;
+        t.updatedAt = now;
+        t.resolutionReason = reason;
+        String summary = "Escalation of " + t.actionType + " by " + t.agentId + " " + resolution.name().toLowerCase()
+                + " by " + String.join(" and ", deciders) + " (" + t.anchor + "): " + reason;
+        Map<String, String> details = new LinkedHashMap<>();
+        details.put("escalationId", t.id.toString());
+        details.put("resolution", resolution.name());
+        details.put("decidedBy", String.join(",", deciders));
+        details.put("reason", reason);
+        String person = deciders.get(deciders.size() - 1);
+        return outbox.add(Topics.ESCALATION_EVENTS, t.actionId, Events.resolved(t, resolution, deciders, reason, now), t.traceId)
+                .chain(() -> outbox.add(Topics.FACTS, t.actionId,
+                        Events.fact(t, FactType.ESCALATION_RESOLVED, person, summary, details, config.source(), now), t.traceId))
+                .chain(() -> outbox.add(Topics.VERDICTS, t.actionId, Events.finalVerdict(t, verdict, deciders, reason, now), t.traceId))
+                .chain(() -> outbox.add(Topics.FACTS, t.actionId, Events.fact(t, FactType.VERDICT_ISSUED, person,
+                        "Verdict " + verdict + " sent to agent " + t.agentId + " for " + t.actionType, Map.of("status", verdict.name()),
+                        config.source(), now), t.traceId))
+                .invoke(() -> LOG.infof("%s", summary))
+                .replaceWith(new Outcome.Done(t));
+    }
+
+    /**
+     * Loads the task, checks the caller's authority and runs the change, all in one transaction.
+     * A refusal is committed as a ledger fact in a transaction of its own, since the change is not.
+     */
+    private Uni<Outcome> act(UUID id, Caller caller, String verb, java.util.function.Function<EscalationTask, Uni<Outcome>> change) {
+        return committed(() -> EscalationTask.<EscalationTask>findById(id).chain(t -> {
+            if (t == null) {
+                return Uni.createFrom().item((Outcome) new Outcome.NotFound());
+            }
+            String refusal = Authority.refusal(t, caller);
+            if (refusal != null) {
+                return Uni.createFrom().item((Outcome) new Outcome.Refused(refusal));
+            }
+            if (!t.status.isOpen()) {
+                return Uni.createFrom().item((Outcome) new Outcome.Conflict("the escalation is already " + t.status));
+            }
+            return change.apply(t);
+        })).call(outcome -> outcome instanceof Outcome.Refused r ? recordRefusal(id, caller, verb, r.why()) : Uni.createFrom().voidItem());
+    }
+
+    private Uni<Void> recordRefusal(UUID id, Caller caller, String verb, String why) {
+        return committed(() -> EscalationTask.<EscalationTask>findById(id).chain(t -> {
+            Instant now = clock.instant();
+            LOG.warnf("Refused: %s tried to %s escalation %s (action %s): %s", caller.name(), verb, id, t.actionId, why);
+            return TaskHistory.of(t.id, now, "REFUSED", caller.name(), verb + " refused: " + why).persist()
+                    .chain(() -> outbox.add(Topics.FACTS, t.actionId, Events.fact(t, FactType.AUTHORIZATION_REFUSED, null,
+                            caller.name() + (caller.isAgent() ? " (an agent)" : "") + " tried to " + verb + " the escalation of "
+                                    + t.actionType + " by " + t.agentId + " and was refused: " + why,
+                            Map.of("escalationId", t.id.toString(), "actor", caller.name(), "attempted", verb,
+                                    "actorIsAgent", String.valueOf(caller.isAgent())), config.source(), now), t.traceId));
+        }));
+    }
+
+    /** Runs the work in one transaction and, once it is committed, has the outbox published. */
+    private <T> Uni<T> committed(java.util.function.Supplier<Uni<T>> work) {
+        return Panache.withTransaction(work).invoke(() -> relay.kick());
+    }
+
+    private String firedRules(EscalationRaised r) {
+        try {
+            return json.writeValueAsString(r.getFiredRules().stream()
+                    .map(f -> Map.of("ruleId", f.getRuleId(), "kind", f.getKind(), "explanation", f.getExplanation())).toList());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,145 @@
+package dev.orgos.escalation;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.orgos.infra.DevTokens;
+import dev.orgos.schema.AccountabilityFact;
+import dev.orgos.schema.ActionProposed;
+import dev.orgos.schema.AnchorRef;
+import dev.orgos.schema.EscalationRaised;
+import dev.orgos.schema.FactType;
+import dev.orgos.schema.FiredRule;
+import dev.orgos.schema.Topics;
+import dev.orgos.schema.Verdict;
+import dev.orgos.schema.VerdictStatus;
+import dev.orgos.testing.OrgosInfrastructure;
+import dev.orgos.testing.TopicProbe;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+/** The escalation service against the real broker, registry and PostgreSQL. */
+@QuarkusTest
+@QuarkusTestResource(value = OrgosInfrastructure.class, initArgs = @ResourceArg(name = "database", value = "orgos_escalation"))
+class EscalationLifecycleIT {
+
+    static final Duration WAIT = Duration.ofSeconds(30);
+    final TopicProbe kafka = new TopicProbe(OrgosInfrastructure.endpoints(null));
+    final String alice = DevTokens.human("alice", List.of("finance-ops"), Duration.ofMinutes(10));
+    final String bob = DevTokens.human("bob", List.of("finance-ops"), Duration.ofMinutes(10));
+    final String dave = DevTokens.human("dave", List.of("pricing"), Duration.ofMinutes(10));
+    final String bot = DevTokens.agent("refund-bot", Duration.ofMinutes(10));
+
+    static EscalationRaised raised(String actionId, int approvals) {
+        ActionProposed action = ActionProposed.newBuilder().setEventId(UUID.randomUUID().toString()).setActionId(actionId)
+                .setAgentId("refund-bot").setOccurredAt(Instant.now()).setActionType("refund.issue").setAmount(2400.0)
+                .setConfidence(0.97).build();
+        return EscalationRaised.newBuilder().setEventId(UUID.randomUUID().toString()).setActionId(actionId)
+                .setAgentId("refund-bot").setOccurredAt(Instant.now())
+                .setAnchor(AnchorRef.newBuilder().setRole("finance-ops").build()).setPathwayId("refunds")
+                .setRequiredApprovals(approvals).setAction(action)
+                .setFiredRules(List.of(FiredRule.newBuilder().setRuleId("refunds.limits.maxAmount").setKind("LIMIT")
+                        .setExplanation("amount 2400 exceeds the limit of 500").build()))
+                .setReason("Outside the limits of pathway 'refunds'").setCharterVersion(1).setCharterDigest("sha256:test").build();
+    }
+
+    /** Waits until the task for this action is in alice's queue (once), and returns its id. */
+    String awaitTask(String actionId) {
+        String[] id = new String[1];
+        Awaitility.await().atMost(WAIT).untilAsserted(() -> {
+            JsonPath queue = given().auth().oauth2(alice).get("/v1/escalations").then().statusCode(200).extract().jsonPath();
+            List<String> ids = queue.getList("findAll { it.actionId == '" + actionId + "' }.id");
+            assertEquals(1, ids.size(), "tasks for " + actionId);
+            id[0] = ids.get(0);
+        });
+        return id[0];
+    }
+
+    @Test
+    void escalationIsAssignedApprovedByAHumanAndTheVerdictAndFactsFollowOnce() {
+        String actionId = "act-" + UUID.randomUUID();
+        kafka.send(Topics.ESCALATION_REQUESTS.topic(), actionId, raised(actionId, 1));
+        kafka.send(Topics.ESCALATION_REQUESTS.topic(), actionId, raised(actionId, 1)); // a redelivery
+        String id = awaitTask(actionId);
+
+        given().auth().oauth2(alice).get("/v1/escalations/" + id).then().statusCode(200)
+                .body("status", equalTo("OPEN")).body("anchor", equalTo("finance-ops"))
+                .body("assignee", notNullValue()).body("action.amount", equalTo(2400.0f))
+                .body("firedRules[0].ruleId", equalTo("refunds.limits.maxAmount"))
+                .body("history.kind", hasItem("ASSIGNED"));
+
+        given().auth().oauth2(alice).contentType("application/json").body("{\"reason\":\"customer is right\"}")
+                .post("/v1/escalations/" + id + "/approve").then().statusCode(200).body("status", equalTo("APPROVED"));
+
+        Verdict verdict = kafka.<Verdict>await(Topics.VERDICTS.topic(),
+                r -> r.value().getActionId().equals(actionId) && r.value().getStatus() == VerdictStatus.APPROVED,
+                l -> !l.isEmpty(), WAIT).get(0).value();
+        assertEquals(List.of("alice"), verdict.getDecidedBy());
+
+        var facts = kafka.<AccountabilityFact>await(Topics.FACTS.topic(), r -> actionId.equals(r.value().getActionId()),
+                l -> l.stream().anyMatch(r -> r.value().getFactType() == FactType.VERDICT_ISSUED), WAIT);
+        List<FactType> types = facts.stream().map(r -> r.value().getFactType()).toList();
+        assertEquals(List.of(FactType.ESCALATION_ASSIGNED, FactType.ESCALATION_RESOLVED, FactType.VERDICT_ISSUED), types);
+        assertEquals("alice", facts.get(1).value().getAnchor().getPerson());
+        // deciding twice is a conflict, not a second verdict
+        given().auth().oauth2(bob).contentType("application/json").body("{\"reason\":\"no\"}")
+                .post("/v1/escalations/" + id + "/reject").then().statusCode(409);
+    }
+
+    @Test
+    void everyoneWithoutAuthorityIsRefusedAndTheRefusalIsALedgerFact() {
+        String actionId = "act-" + UUID.randomUUID();
+        kafka.send(Topics.ESCALATION_REQUESTS.topic(), actionId, raised(actionId, 1));
+        String id = awaitTask(actionId);
+
+        given().auth().oauth2(bot).contentType("application/json").body("{}")
+                .post("/v1/escalations/" + id + "/approve").then().statusCode(403)
+                .contentType("application/problem+json").body("detail", org.hamcrest.Matchers.containsString("agents may never"));
+        given().auth().oauth2(dave).contentType("application/json").body("{}")
+                .post("/v1/escalations/" + id + "/approve").then().statusCode(403);
+        given().contentType("application/json").body("{}").post("/v1/escalations/" + id + "/approve").then().statusCode(401);
+        given().auth().oauth2(alice).contentType("application/json").body("{}")
+                .post("/v1/escalations/" + id + "/reject").then().statusCode(400).body("errors[0].field", equalTo("reason"));
+        given().auth().oauth2(dave).get("/v1/escalations").then().statusCode(200).body("actionId", org.hamcrest.Matchers.not(hasItem(actionId)));
+
+        var refusals = kafka.<AccountabilityFact>await(Topics.FACTS.topic(),
+                r -> actionId.equals(r.value().getActionId()) && r.value().getFactType() == FactType.AUTHORIZATION_REFUSED,
+                l -> l.size() == 2, WAIT);
+        assertEquals("refund-bot", refusals.get(0).value().getDetails().get("actor"));
+        assertEquals("dave", refusals.get(1).value().getDetails().get("actor"));
+        given().auth().oauth2(alice).get("/v1/escalations/" + id).then().body("status", equalTo("OPEN"));
+    }
+
+    @Test
+    void fourEyesNeedsTwoDistinctHumans() {
+        String actionId = "act-" + UUID.randomUUID();
+        kafka.send(Topics.ESCALATION_REQUESTS.topic(), actionId, raised(actionId, 2));
+        String id = awaitTask(actionId);
+
+        given().auth().oauth2(alice).contentType("application/json").body("{}")
+                .post("/v1/escalations/" + id + "/approve").then().statusCode(200).body("status", equalTo("OPEN"));
+        given().auth().oauth2(alice).contentType("application/json").body("{}")
+                .post("/v1/escalations/" + id + "/approve").then().statusCode(409);
+        given().auth().oauth2(bob).contentType("application/json").body("{\"reason\":\"checked the order\"}")
+                .post("/v1/escalations/" + id + "/approve").then().statusCode(200).body("status", equalTo("APPROVED"));
+        given().auth().oauth2(alice).get("/v1/escalations/" + id).then().body("approvedBy", hasSize(2));
+
+        Verdict verdict = kafka.<Verdict>await(Topics.VERDICTS.topic(),
+                r -> r.value().getActionId().equals(actionId) && r.value().getStatus() == VerdictStatus.APPROVED,
+                l -> !l.isEmpty(), WAIT).get(0).value();
+        assertTrue(verdict.getDecidedBy().containsAll(List.of("alice", "bob")), verdict.getDecidedBy().toString());
+    }
+}
