@@ -1,0 +1,77 @@
+package dev.orgos.ledger.api;
+
+import com.fasterxml.jackson.annotation.JsonRawValue;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.pgclient.PgPool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+
+/** Ledger entries for auditors, oldest first, filtered and paged by sequence. */
+@Path("/v1/ledger")
+@RolesAllowed("auditor")
+@Produces(MediaType.APPLICATION_JSON)
+public class LedgerResource {
+
+    @Inject
+    PgPool db;
+
+    public record EntryView(long sequence, Instant sealedAt, String factEventId, String factType, String actionId,
+                            String agentId, String anchorRole, String anchorPerson, String pathwayId, Long charterVersion,
+                            String charterDigest, String traceId, @JsonRawValue String fact, String previousHash,
+                            String entryHash) {
+    }
+
+    @GET
+    @Path("/entries")
+    public Uni<List<EntryView>> entries(@QueryParam("actionId") String actionId, @QueryParam("agentId") String agentId,
+                                        @QueryParam("anchor") String anchor, @QueryParam("pathwayId") String pathwayId,
+                                        @QueryParam("after") @DefaultValue("-1") long after,
+                                        @QueryParam("limit") @DefaultValue("100") int limit) {
+        List<Object> args = new ArrayList<>();
+        StringBuilder sql = new StringBuilder("SELECT * FROM ledger_entry WHERE sequence > $1");
+        args.add(after);
+        filter(sql, args, "action_id", actionId);
+        filter(sql, args, "agent_id", agentId);
+        filter(sql, args, "anchor_role", anchor);
+        filter(sql, args, "pathway_id", pathwayId);
+        args.add(Math.max(1, Math.min(limit, 1000)));
+        sql.append(" ORDER BY sequence LIMIT $").append(args.size());
+        return db.preparedQuery(sql.toString()).execute(Tuple.from(args)).map(rows -> {
+            List<EntryView> out = new ArrayList<>();
+            for (Row r : rows) {
+                out.add(view(r));
+            }
+            return out;
+        });
+    }
+
+    private static void filter(StringBuilder sql, List<Object> args, String column, String value) {
+        if (value != null && !value.isBlank()) {
+            args.add(value);
+            sql.append(" AND ").append(column).append(" = $").append(args.size());
+        }
+    }
+
+    private static EntryView view(Row r) {
+        Base64.Encoder b64 = Base64.getEncoder();
+        return new EntryView(r.getLong("sequence"), r.getOffsetDateTime("sealed_at").toInstant(), r.getString("fact_event_id"),
+                r.getString("fact_type"), r.getString("action_id"), r.getString("agent_id"), r.getString("anchor_role"),
+                r.getString("anchor_person"), r.getString("pathway_id"), r.getLong("charter_version"),
+                r.getString("charter_digest"), r.getString("trace_id"),
+                new String(r.getBuffer("fact").getBytes(), StandardCharsets.UTF_8),
+                b64.encodeToString(r.getBuffer("previous_hash").getBytes()), b64.encodeToString(r.getBuffer("entry_hash").getBytes()));
+    }
+}

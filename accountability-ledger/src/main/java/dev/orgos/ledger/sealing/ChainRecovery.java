@@ -1,0 +1,67 @@
+package dev.orgos.ledger.sealing;
+
+import dev.orgos.governance.ledger.LedgerChain;
+import dev.orgos.schema.LedgerEntry;
+import dev.orgos.schema.Topics;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/** Reads the committed tail of the ledger topic to find the chain's head and the recent event ids. */
+@ApplicationScoped
+public class ChainRecovery {
+    private static final Logger LOG = Logger.getLogger(ChainRecovery.class);
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrap;
+
+    @ConfigProperty(name = "mp.messaging.connector.smallrye-kafka.apicurio.registry.url")
+    String registryUrl;
+
+    SealedState recover() {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", bootstrap);
+        p.put("isolation.level", "read_committed");
+        p.put("enable.auto.commit", "false");
+        p.put("key.deserializer", StringDeserializer.class.getName());
+        p.put("value.deserializer", "io.apicurio.registry.serde.avro.AvroKafkaDeserializer");
+        p.put("apicurio.registry.url", registryUrl);
+        p.put("apicurio.registry.use-specific-avro-reader", "true");
+        TopicPartition tp = new TopicPartition(Topics.LEDGER.topic(), 0);
+        try (KafkaConsumer<String, LedgerEntry> c = new KafkaConsumer<>(p)) {
+            c.assign(List.of(tp));
+            c.seekToEnd(List.of(tp));
+            long end = c.position(tp);
+            if (end == 0) {
+                LOG.info("The ledger is empty: sealing starts at sequence 0");
+                return SealedState.empty();
+            }
+            c.seek(tp, Math.max(0, end - SealedState.DEDUP_WINDOW));
+            LinkedHashSet<String> recent = new LinkedHashSet<>();
+            LedgerEntry last = null;
+            while (c.position(tp) < end) {
+                for (ConsumerRecord<String, LedgerEntry> r : c.poll(Duration.ofMillis(500))) {
+                    if (r.value() != null) {
+                        last = r.value();
+                        recent.add(last.getFactEventId());
+                    }
+                }
+            }
+            if (last == null) {
+                return SealedState.empty();
+            }
+            byte[] head = new byte[last.getEntryHash().remaining()];
+            last.getEntryHash().duplicate().get(head);
+            LOG.infof("Ledger head is sequence %d; sealing continues at %d", last.getSequence(), last.getSequence() + 1);
+            return new SealedState(new LedgerChain(last.getSequence() + 1, head), recent);
+        }
+    }
+}

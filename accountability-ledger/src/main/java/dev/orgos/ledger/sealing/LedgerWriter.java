@@ -1,0 +1,106 @@
+package dev.orgos.ledger.sealing;
+
+import dev.orgos.governance.ledger.LedgerChain;
+import dev.orgos.schema.AccountabilityFact;
+import dev.orgos.schema.DeadLetter;
+import dev.orgos.schema.Topics;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.smallrye.reactive.messaging.kafka.KafkaRecord;
+import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
+import io.smallrye.reactive.messaging.kafka.transactions.KafkaTransactions;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.UUID;
+import org.apache.avro.specific.SpecificRecord;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
+
+/**
+ * The ledger's one writer. Each batch of facts is sealed and appended in one Kafka transaction
+ * with the consumed offsets: each fact appears once, in the order of the facts topic (one
+ * partition), across crashes. The chain state is adopted only after the commit; after a
+ * failure it is rebuilt from the ledger topic before the batch is tried again.
+ */
+@ApplicationScoped
+public class LedgerWriter {
+    private static final Logger LOG = Logger.getLogger(LedgerWriter.class);
+
+    @Inject
+    @Channel("ledger-out")
+    KafkaTransactions<SpecificRecord> transactions;
+
+    @Inject
+    ChainRecovery recovery;
+
+    Clock clock = Clock.systemUTC();
+
+    private volatile SealedState state;
+
+    @Incoming("facts")
+    public Uni<Void> seal(KafkaRecordBatch<String, AccountabilityFact> batch) {
+        return current().chain(base -> {
+            SealedState working = base.copy();
+            return transactions.withTransactionAndAck(batch, tx -> {
+                        for (KafkaRecord<String, AccountabilityFact> record : batch) {
+                            sealOne(record, working, tx);
+                        }
+                        return Uni.createFrom().voidItem();
+                    })
+                    .invoke(() -> state = working)
+                    .onFailure().invoke(e -> {
+                        LOG.warnf("Sealing a batch failed (%s); the chain will be re-read from the ledger topic", e.getMessage());
+                        state = null;
+                    });
+        });
+    }
+
+    private void sealOne(KafkaRecord<String, AccountabilityFact> record, SealedState working,
+                         io.smallrye.reactive.messaging.kafka.transactions.TransactionalEmitter<SpecificRecord> tx) {
+        AccountabilityFact fact = record.getPayload();
+        String refusal = fact == null ? "the record could not be read as an AccountabilityFact" : FactMapping.refusal(fact);
+        if (refusal != null) {
+            deadLetter(record, refusal, tx);
+            return;
+        }
+        if (working.alreadySealed(fact.getEventId())) {
+            LOG.debugf("Fact %s is already sealed; duplicate ignored", fact.getEventId());
+            return;
+        }
+        byte[] canonical = FactMapping.canonical(fact);
+        LedgerChain.Sealed sealed = working.chain.append(clock.millis(), canonical);
+        working.remember(fact.getEventId());
+        tx.send(KafkaRecord.of(Topics.LEDGER.topic(), Long.toString(sealed.sequence()), FactMapping.entry(fact, canonical, sealed)));
+        LOG.infof("Ledger #%d %s: %s [anchor %s%s]", sealed.sequence(), fact.getFactType(), fact.getSummary(),
+                fact.getAnchor().getRole(), fact.getAnchor().getPerson() == null ? "" : ", " + fact.getAnchor().getPerson());
+    }
+
+    private void deadLetter(KafkaRecord<String, AccountabilityFact> record, String reason,
+                            io.smallrye.reactive.messaging.kafka.transactions.TransactionalEmitter<SpecificRecord> tx) {
+        var meta = record.getMetadata(IncomingKafkaRecordMetadata.class).orElse(null);
+        var data = record.getHeaders().lastHeader("deserialization-failure-data");
+        var why = record.getHeaders().lastHeader("deserialization-failure-reason");
+        String full = why == null ? reason : reason + ": " + new String(why.value(), StandardCharsets.UTF_8);
+        tx.send(KafkaRecord.of(Topics.DEAD_LETTERS.topic(), record.getKey(), DeadLetter.newBuilder()
+                .setEventId(UUID.randomUUID().toString()).setOccurredAt(clock.instant()).setSource("accountability-ledger")
+                .setSourceTopic(record.getTopic()).setPartition(meta == null ? -1 : meta.getPartition())
+                .setOffset(meta == null ? -1 : meta.getOffset()).setKey(record.getKey()).setReason(full)
+                .setPayload(data == null ? null : ByteBuffer.wrap(data.value())).build()));
+        LOG.warnf("Refused to seal a record from %s (offset %s): %s", record.getTopic(), meta == null ? "?" : meta.getOffset(), full);
+    }
+
+    /** The chain state, read from the ledger topic on first use and after any failure. */
+    private Uni<SealedState> current() {
+        SealedState s = state;
+        if (s != null) {
+            return Uni.createFrom().item(s);
+        }
+        return Uni.createFrom().item(recovery::recover).runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                .invoke(r -> state = r);
+    }
+}

@@ -1,0 +1,109 @@
+package dev.orgos.ledger;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.orgos.governance.ledger.LedgerChain;
+import dev.orgos.infra.DevTokens;
+import dev.orgos.infra.Endpoints;
+import dev.orgos.schema.AccountabilityFact;
+import dev.orgos.schema.AnchorRef;
+import dev.orgos.schema.DeadLetter;
+import dev.orgos.schema.FactType;
+import dev.orgos.schema.LedgerEntry;
+import dev.orgos.schema.Topics;
+import dev.orgos.testing.OrgosInfrastructure;
+import dev.orgos.testing.TopicProbe;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+import java.nio.ByteBuffer;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@QuarkusTestResource(value = OrgosInfrastructure.class, initArgs = @ResourceArg(name = "database", value = "orgos_ledger"))
+class LedgerIT {
+
+    static final Duration WAIT = Duration.ofSeconds(30);
+    final Endpoints endpoints = OrgosInfrastructure.endpoints(null);
+    final TopicProbe kafka = new TopicProbe(endpoints);
+    final String auditor = DevTokens.human("ivan", List.of("auditor"), Duration.ofMinutes(10));
+
+    static AccountabilityFact fact(String eventId, String actionId, FactType type, String role) {
+        return AccountabilityFact.newBuilder().setEventId(eventId).setActionId(actionId).setAgentId("refund-bot")
+                .setOccurredAt(Instant.now()).setFactType(type).setSource("test")
+                .setAnchor(AnchorRef.newBuilder().setRole(role).setPerson(null).build()).setPathwayId("refunds")
+                .setCharterVersion(1L).setCharterDigest("sha256:x").setTraceId("0af7651916cd43dd8448eb211c80319c")
+                .setSummary(type + " for " + actionId).setDetails(Map.of("k", "v")).build();
+    }
+
+    static byte[] bytes(ByteBuffer b) {
+        byte[] out = new byte[b.remaining()];
+        b.duplicate().get(out);
+        return out;
+    }
+
+    @Test
+    void factsAreSealedOnceInOrderIntoAVerifiableChainAndServedToAuditors() {
+        String actionId = "act-" + UUID.randomUUID();
+        String decided = UUID.randomUUID().toString();
+        kafka.send(Topics.FACTS.topic(), actionId, fact(decided, actionId, FactType.ACTION_DECIDED, "finance-ops"));
+        kafka.send(Topics.FACTS.topic(), actionId, fact(decided, actionId, FactType.ACTION_DECIDED, "finance-ops")); // duplicate
+        kafka.send(Topics.FACTS.topic(), actionId, fact("", actionId, FactType.VERDICT_ISSUED, "")); // no anchor: refused
+        kafka.send(Topics.FACTS.topic(), actionId, fact(UUID.randomUUID().toString(), actionId, FactType.VERDICT_ISSUED, "finance-ops"));
+
+        List<LedgerEntry> all = kafka.<LedgerEntry>await(Topics.LEDGER.topic(), r -> true,
+                l -> l.stream().anyMatch(r -> actionId.equals(r.value().getActionId()) && r.value().getFactType() == FactType.VERDICT_ISSUED),
+                WAIT).stream().map(r -> r.value()).toList();
+        // the whole chain, from genesis, links and recomputes
+        byte[] previous = LedgerChain.GENESIS;
+        for (int i = 0; i < all.size(); i++) {
+            LedgerEntry e = all.get(i);
+            assertEquals(i, e.getSequence(), "sequence without gaps");
+            assertArrayEquals(previous, bytes(e.getPreviousHash()), "link at " + i);
+            assertArrayEquals(LedgerChain.hash(e.getSequence(), e.getSealedAt().toEpochMilli(), previous, bytes(e.getFact())),
+                    bytes(e.getEntryHash()), "hash at " + i);
+            previous = bytes(e.getEntryHash());
+        }
+        List<LedgerEntry> mine = all.stream().filter(e -> actionId.equals(e.getActionId())).toList();
+        assertEquals(List.of(FactType.ACTION_DECIDED, FactType.VERDICT_ISSUED), mine.stream().map(LedgerEntry::getFactType).toList());
+
+        kafka.<DeadLetter>await(Topics.DEAD_LETTERS.topic(), r -> actionId.equals(r.key())
+                && r.value().getReason().contains("no accountable human anchor"), l -> !l.isEmpty(), WAIT);
+
+        Awaitility.await().atMost(WAIT).untilAsserted(() ->
+                given().auth().oauth2(auditor).queryParam("actionId", actionId).get("/v1/ledger/entries")
+                        .then().statusCode(200).body("size()", equalTo(2))
+                        .body("[0].factType", equalTo("ACTION_DECIDED")).body("[0].anchorRole", equalTo("finance-ops"))
+                        .body("[0].fact.eventId", equalTo(decided))
+                        .body("[0].traceId", equalTo("0af7651916cd43dd8448eb211c80319c")));
+        given().auth().oauth2(DevTokens.human("alice", List.of("finance-ops"), Duration.ofMinutes(1)))
+                .get("/v1/ledger/entries").then().statusCode(403);
+    }
+
+    @Test
+    void theDatabaseRefusesToChangeOrDeleteAnEntry() throws Exception {
+        String actionId = "act-" + UUID.randomUUID();
+        kafka.send(Topics.FACTS.topic(), actionId, fact(UUID.randomUUID().toString(), actionId, FactType.ACTION_DECIDED, "pricing"));
+        Awaitility.await().atMost(WAIT).untilAsserted(() ->
+                given().auth().oauth2(auditor).queryParam("actionId", actionId).get("/v1/ledger/entries").then().body("size()", equalTo(1)));
+        try (var c = DriverManager.getConnection(endpoints.jdbcUrl("orgos_ledger"), endpoints.pgUser(), endpoints.pgPassword())) {
+            SQLException update = assertThrows(SQLException.class, () ->
+                    c.createStatement().executeUpdate("UPDATE ledger_entry SET anchor_role = 'nobody' WHERE action_id = '" + actionId + "'"));
+            assertTrue(update.getMessage().contains("append-only"), update.getMessage());
+            assertThrows(SQLException.class, () -> c.createStatement().executeUpdate("DELETE FROM ledger_entry WHERE action_id = '" + actionId + "'"));
+        }
+    }
+}
