@@ -19,7 +19,11 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 
-/** Ledger entries for auditors, oldest first, filtered and paged by sequence. */
+/**
+ * Ledger entries for auditors, oldest first, filtered and paged by sequence. Each entry carries
+ * the fact both readable ({@code fact}) and as the exact bytes its hash covers ({@code factBytes},
+ * base64), so anyone can recompute the chain from this API alone.
+ */
 @Path("/v1/ledger")
 @RolesAllowed("auditor")
 @Produces(MediaType.APPLICATION_JSON)
@@ -30,8 +34,8 @@ public class LedgerResource {
 
     public record EntryView(long sequence, Instant sealedAt, String factEventId, String factType, String actionId,
                             String agentId, String anchorRole, String anchorPerson, String pathwayId, Long charterVersion,
-                            String charterDigest, String traceId, @JsonRawValue String fact, String previousHash,
-                            String entryHash) {
+                            String charterDigest, String traceId, @JsonRawValue String fact, String factBytes,
+                            String previousHash, String entryHash) {
     }
 
     @GET
@@ -71,7 +75,7 @@ public class LedgerResource {
                 r.getString("fact_type"), r.getString("action_id"), r.getString("agent_id"), r.getString("anchor_role"),
                 r.getString("anchor_person"), r.getString("pathway_id"), r.getLong("charter_version"),
                 r.getString("charter_digest"), r.getString("trace_id"),
-                new String(r.getBuffer("fact").getBytes(), StandardCharsets.UTF_8),
+                new String(r.getBuffer("fact").getBytes(), StandardCharsets.UTF_8), b64.encodeToString(r.getBuffer("fact").getBytes()),
                 b64.encodeToString(r.getBuffer("previous_hash").getBytes()), b64.encodeToString(r.getBuffer("entry_hash").getBytes()));
     }
 }

@@ -31,9 +31,13 @@ public class OutboxRelay {
     @Inject
     PgPool db;
 
+    /**
+     * Looked up when used, not when this bean is created: the scheduler can create it before the
+     * messaging channels are wired, and an emitter injected then stays null.
+     */
     @Inject
     @Channel("outbox-out")
-    KafkaTransactions<SpecificRecord> kafka;
+    jakarta.enterprise.inject.Instance<KafkaTransactions<SpecificRecord>> transactions;
 
     private final java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean();
     private final java.util.concurrent.atomic.AtomicBoolean again = new java.util.concurrent.atomic.AtomicBoolean();
@@ -87,6 +91,10 @@ public class OutboxRelay {
                         }
                         records.add(out);
                     }
+                    KafkaTransactions<SpecificRecord> kafka = transactions.get();
+                    if (kafka == null) {
+                        return Uni.createFrom().failure(new IllegalStateException("the Kafka channel is not ready yet"));
+                    }
                     return kafka.withTransaction(tx -> {
                                 records.forEach(tx::send);
                                 return Uni.createFrom().voidItem();
@@ -99,7 +107,7 @@ public class OutboxRelay {
                             })
                             .replaceWithVoid();
                 }))
-                .onFailure().invoke(e -> LOG.warnf("Outbox relay will retry: %s", e.getMessage()))
+                .onFailure().invoke(e -> LOG.warnf(e, "Outbox relay will retry: %s", e.getMessage()))
                 .onFailure().recoverWithNull().replaceWithVoid();
     }
 

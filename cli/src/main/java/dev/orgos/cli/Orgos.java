@@ -1,0 +1,29 @@
+package dev.orgos.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The orgos command. The ./orgos script picks a JDK >= 21 and runs this. */
+@Command(name = "orgos", mixinStandardHelpOptions = true, version = "orgos 0.1.0",
+        description = "The Organizational Operating System: AI workers act, humans stay accountable.",
+        subcommands = {DemoCommand.class, UpCommand.class, TestCommand.class, TokenCommand.class, CommandLine.HelpCommand.class},
+        footer = {"", "Start with: ./orgos demo"})
+public final class Orgos implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new Orgos()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    /** Where the repository is: the script passes it, so the command works from any directory. */
+    static java.nio.file.Path home() {
+        return java.nio.file.Path.of(System.getProperty("orgos.home", ".")).toAbsolutePath().normalize();
+    }
+}

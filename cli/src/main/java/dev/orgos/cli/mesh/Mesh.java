@@ -1,0 +1,235 @@
+package dev.orgos.cli.mesh;
+
+import dev.orgos.infra.DevTokens;
+import dev.orgos.infra.Endpoints;
+import dev.orgos.infra.LocalInfrastructure;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * The whole mesh on one machine, as in production: Kafka, Apicurio Registry and PostgreSQL,
+ * then the four services as packaged applications, each in its own JVM. Everything listens on
+ * 127.0.0.1. {@link #close()} stops all of it, services first.
+ */
+public final class Mesh implements AutoCloseable {
+
+    private final Path home;
+    private final Path workDir;
+    private final LocalInfrastructure infra;
+    private final Map<Service, Process> processes = new EnumMap<>(Service.class);
+    private final Map<Service, Integer> ports = new EnumMap<>(Service.class);
+    private SpanSink spans;
+
+    private Mesh(Path home, Path workDir, LocalInfrastructure infra) {
+        this.home = home;
+        this.workDir = workDir;
+        this.infra = infra;
+    }
+
+    /**
+     * @param home the repository root (where the modules and charters/ are)
+     * @param preferDefaultPorts use 8080, 8082-8084 when free (for people); otherwise any free port
+     * @param extraConfig more -D settings for every service
+     */
+    public static Mesh start(Path home, Path workDir, boolean preferDefaultPorts, Map<String, String> extraConfig,
+                             Consumer<String> progress) {
+        for (Service s : Service.values()) {
+            Path jar = jar(home, s);
+            if (!Files.isRegularFile(jar)) {
+                throw new IllegalStateException(s.module + " is not built (" + jar + " is missing): run ./mvnw -DskipTests install");
+            }
+        }
+        progress.accept("Starting Kafka, Apicurio Registry and PostgreSQL (real servers, on 127.0.0.1)...");
+        LocalInfrastructure infra = LocalInfrastructure.start(workDir, line -> progress.accept("  " + line),
+                "orgos_gateway", "orgos_escalation", "orgos_ledger");
+        Mesh mesh = new Mesh(home, workDir, infra);
+        try {
+            Path publicKey = DevTokens.writePublicKey(workDir.resolve("keys"));
+            Map<String, String> config = new java.util.LinkedHashMap<>(tracing(mesh, progress));
+            config.putAll(extraConfig);
+            progress.accept("Starting the four services, each in its own JVM...");
+            for (Service s : Service.values()) {
+                int port = preferDefaultPorts && free(s.defaultPort) ? s.defaultPort : freePort();
+                mesh.ports.put(s, port);
+                mesh.processes.put(s, mesh.launch(s, port, publicKey, config));
+            }
+            for (Service s : Service.values()) {
+                mesh.awaitReady(s, Duration.ofSeconds(120));
+                progress.accept("  " + s.module + " is ready on " + mesh.url(s));
+            }
+            return mesh;
+        } catch (RuntimeException e) {
+            mesh.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Spans go to the collector named by OTEL_EXPORTER_OTLP_ENDPOINT, or else to a local receiver
+     * here, so tracing is on (and trace context travels in Kafka headers) without a collector.
+     */
+    private static Map<String, String> tracing(Mesh mesh, Consumer<String> progress) {
+        String endpoint = System.getenv("OTEL_EXPORTER_OTLP_ENDPOINT");
+        if (endpoint == null || endpoint.isBlank()) {
+            mesh.spans = SpanSink.start();
+            endpoint = mesh.spans.endpoint();
+            progress.accept("  Spans are received locally at " + endpoint + " (set OTEL_EXPORTER_OTLP_ENDPOINT for a real collector)");
+        } else {
+            progress.accept("  Spans go to the OpenTelemetry collector at " + endpoint);
+        }
+        return Map.of("quarkus.otel.exporter.otlp.traces.endpoint", endpoint,
+                "quarkus.otel.exporter.otlp.traces.protocol", "http/protobuf",
+                "quarkus.otel.bsp.schedule.delay", "1s");
+    }
+
+    /** Span exports per service, when spans are received locally. */
+    public Map<String, Long> spanExports() {
+        return spans == null ? Map.of() : spans.exports();
+    }
+
+    private Process launch(Service s, int port, Path publicKey, Map<String, String> extraConfig) {
+        Endpoints e = infra.endpoints();
+        List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "--enable-native-access=ALL-UNNAMED"));
+        Map<String, String> config = new java.util.LinkedHashMap<>(e.quarkusConfig(s.database));
+        config.put("quarkus.http.host", "127.0.0.1");
+        config.put("quarkus.http.port", Integer.toString(port));
+        config.put("mp.jwt.verify.publickey.location", publicKey.toAbsolutePath().toString());
+        String charter = home.resolve("charters/example.yaml").toAbsolutePath().toString();
+        config.put("orgos.router.charter-file", charter);
+        config.put("orgos.escalation.charter-file", charter);
+        config.putAll(extraConfig);
+        config.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
+        cmd.add("-jar");
+        cmd.add(jar(home, s).toString());
+        try {
+            Path logs = Files.createDirectories(workDir.resolve("logs"));
+            return new ProcessBuilder(cmd).redirectErrorStream(true)
+                    .redirectOutput(logs.resolve(s.module + ".log").toFile()).start();
+        } catch (IOException ex) {
+            throw new UncheckedIOException("could not start " + s.module, ex);
+        }
+    }
+
+    private void awaitReady(Service s, Duration timeout) {
+        Instant deadline = Instant.now().plus(timeout);
+        HttpClient http = HttpClient.newHttpClient();
+        while (true) {
+            Process p = processes.get(s);
+            if (!p.isAlive()) {
+                throw new IllegalStateException(s.module + " stopped with exit code " + p.exitValue() + "; see " + log(s));
+            }
+            try {
+                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(url(s) + "/q/health/ready"))
+                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
+                if (r.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException ignored) {
+                // not listening yet
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(ie);
+            }
+            if (Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException(s.module + " was not ready within " + timeout.toSeconds() + " s; see " + log(s));
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(ie);
+            }
+        }
+    }
+
+    public String url(Service s) {
+        return "http://127.0.0.1:" + ports.get(s);
+    }
+
+    public Path log(Service s) {
+        return workDir.resolve("logs").resolve(s.module + ".log");
+    }
+
+    public Endpoints endpoints() {
+        return infra.endpoints();
+    }
+
+    public Process process(Service s) {
+        return processes.get(s);
+    }
+
+    /** Kills one service hard (SIGKILL), as a crash would. */
+    public void kill(Service s) throws InterruptedException {
+        Process p = processes.get(s);
+        p.destroyForcibly();
+        p.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** Starts a killed service again on the same port. */
+    public void restart(Service s) {
+        Path publicKey = workDir.resolve("keys").resolve("jwt-public.pem");
+        processes.put(s, launch(s, ports.get(s), publicKey, Map.of()));
+        awaitReady(s, Duration.ofSeconds(120));
+    }
+
+    @Override
+    public void close() {
+        processes.values().forEach(Process::destroy);
+        for (Process p : processes.values()) {
+            try {
+                if (!p.waitFor(20, TimeUnit.SECONDS)) {
+                    p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                p.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+        processes.clear();
+        if (spans != null) {
+            spans.close();
+        }
+        infra.close();
+    }
+
+    static Path jar(Path home, Service s) {
+        return home.resolve(s.module).resolve("target/quarkus-app/quarkus-run.jar");
+    }
+
+    static String java() {
+        return ProcessHandle.current().info().command().orElse("java");
+    }
+
+    private static boolean free(int port) {
+        try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

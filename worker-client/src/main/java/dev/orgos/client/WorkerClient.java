@@ -1,0 +1,137 @@
+package dev.orgos.client;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+/**
+ * What an AI worker needs: submit an action, wait for the verdict, and only then act.
+ *
+ * <pre>{@code
+ * var client = new WorkerClient(URI.create("http://127.0.0.1:8080"), () -> token);
+ * String id = client.submit(Action.of(null, "refund.issue").amount(120, "EUR").confidence(0.95));
+ * ActionState verdict = client.awaitFinal(id, Duration.ofMinutes(5));
+ * if (verdict.mayProceed()) { ... }
+ * }</pre>
+ *
+ * Submissions that fail on the network are retried with the same action id.
+ */
+public final class WorkerClient {
+    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    private final URI gateway;
+    private final Supplier<String> token;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    public WorkerClient(URI gateway, Supplier<String> token) {
+        this.gateway = gateway;
+        this.token = token;
+    }
+
+    /** Submits the action and returns its id (the one given, or a new one). */
+    public String submit(Action action) {
+        Action withId = action.actionId() != null ? action
+                : new Action(UUID.randomUUID().toString(), action.actionType(), action.description(), action.amount(),
+                action.currency(), action.confidence(), action.riskScore(), action.reversible(), action.targetSystem(),
+                action.parameters());
+        HttpRequest request;
+        try {
+            request = HttpRequest.newBuilder(gateway.resolve("/v1/actions"))
+                    .header("Authorization", "Bearer " + token.get())
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(withId)))
+                    .timeout(Duration.ofSeconds(30)).build();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        HttpResponse<String> r = send(request, 3);
+        if (r.statusCode() != 202) {
+            throw new GatewayException(r.statusCode(), r.body());
+        }
+        return read(r.body()).get("actionId").asText();
+    }
+
+    public ActionState get(String actionId) {
+        HttpResponse<String> r = send(HttpRequest.newBuilder(gateway.resolve("/v1/actions/" + actionId))
+                .header("Authorization", "Bearer " + token.get()).timeout(Duration.ofSeconds(30)).GET().build(), 3);
+        if (r.statusCode() != 200) {
+            throw new GatewayException(r.statusCode(), r.body());
+        }
+        try {
+            return JSON.readValue(r.body(), ActionState.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Waits until the verdict is final (allowed, rejected or expired), or the timeout passes. */
+    public ActionState awaitFinal(String actionId, Duration timeout) {
+        Instant deadline = Instant.now().plus(timeout);
+        Duration pause = Duration.ofMillis(50);
+        while (true) {
+            try {
+                ActionState s = get(actionId);
+                if (s.isFinal()) {
+                    return s;
+                }
+            } catch (GatewayException e) {
+                if (e.status() != 404) { // 404 only until the gateway has recorded the acceptance
+                    throw e;
+                }
+            }
+            if (Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException("no final verdict for " + actionId + " within " + timeout);
+            }
+            sleep(pause);
+            pause = pause.multipliedBy(2).compareTo(Duration.ofSeconds(1)) > 0 ? Duration.ofSeconds(1) : pause.multipliedBy(2);
+        }
+    }
+
+    private HttpResponse<String> send(HttpRequest request, int attempts) {
+        IOException last = null;
+        for (int i = 0; i < attempts; i++) {
+            try {
+                HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() < 500 || i == attempts - 1) {
+                    return r;
+                }
+            } catch (IOException e) {
+                last = e;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            sleep(Duration.ofMillis(200L << i));
+        }
+        throw new UncheckedIOException("the gateway could not be reached at " + gateway, last);
+    }
+
+    private static JsonNode read(String body) {
+        try {
+            return JSON.readTree(body);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
