@@ -70,7 +70,8 @@ public class EscalationDesk {
             t.charterVersion = r.getCharterVersion();
             t.charterDigest = r.getCharterDigest();
             t.traceId = traceId;
-            t.acknowledgeBy = now.plus(anchor.acknowledgeWithin());
+            // deadlines to the second: that is what humans read, and what the ledger records
+            t.acknowledgeBy = now.plus(anchor.acknowledgeWithin()).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
             t.resolveBy = t.acknowledgeBy.plus(anchor.resolveWithin());
             t.createdAt = now;
             t.updatedAt = now;
@@ -113,7 +114,7 @@ public class EscalationDesk {
             }
             Instant now = clock.instant();
             t.status = TaskStatus.ACKNOWLEDGED;
-            t.resolveBy = now.plus(anchors.anchor(t.anchor).resolveWithin());
+            t.resolveBy = now.plus(anchors.anchor(t.anchor).resolveWithin()).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
             t.updatedAt = now;
             return TaskHistory.of(t.id, now, "ACKNOWLEDGED", caller.name(), "acknowledged; resolve by " + t.resolveBy).persist()
                     .chain(() -> outbox.add(Topics.ESCALATION_EVENTS, t.actionId, Events.acknowledged(t, caller.name(), now), t.traceId))

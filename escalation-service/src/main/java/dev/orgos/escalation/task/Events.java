@@ -39,7 +39,7 @@ final class Events {
                 .setOccurredAt(now).setStatus(VerdictStatus.ESCALATED).setAnchor(anchor(t.anchor, t.assignee))
                 .setDeadline(t.currentDeadline())
                 .setReason("Waiting for " + (t.assignee == null ? "anchor " + t.anchor : t.assignee + " (" + t.anchor + ")")
-                        + ": " + t.escalationReason)
+                        + ": " + stripPeriod(t.escalationReason))
                 .setCharterVersion(t.charterVersion).build();
     }
 
@@ -62,6 +62,10 @@ final class Events {
         return EscalationEvent.newBuilder().setEventId(UUID.randomUUID().toString()).setActionId(t.actionId)
                 .setAgentId(t.agentId).setOccurredAt(now).setEscalationId(t.id.toString()).setAnchor(anchor)
                 .setLevel(t.level).setStep(step).build();
+    }
+
+    private static String stripPeriod(String s) {
+        return s != null && s.endsWith(".") ? s.substring(0, s.length() - 1) : s;
     }
 
     static AnchorRef anchor(String role, String person) {
