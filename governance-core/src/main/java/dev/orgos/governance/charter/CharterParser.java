@@ -84,7 +84,10 @@ public final class CharterParser {
         }
         List<Pathway> pathways = new ArrayList<>();
         Set<String> pathwayIds = new HashSet<>();
-        for (PathwayDoc p : nonNull(doc.pathways)) {
+        YamlLocator locator = new YamlLocator(yaml);
+        List<PathwayDoc> pathwayDocs = nonNull(doc.pathways);
+        for (int index = 0; index < pathwayDocs.size(); index++) {
+            PathwayDoc p = pathwayDocs.get(index);
             String where = source + ": pathway '" + p.id + "'";
             if (blank(p.id) || !pathwayIds.add(p.id)) {
                 problems.add(source + ": every pathway needs a unique id (found '" + p.id + "')");
@@ -105,13 +108,80 @@ public final class CharterParser {
             if (approvals < 1) {
                 problems.add(where + ": 'requiredApprovals' must be at least 1");
             }
-            pathways.add(new Pathway(p.id, p.description, nonNull(p.covers), p.anchor,
-                    limits == null ? new Limits(null, null, null, null, null) : limits, approvals, p.forbidden));
+            Expression when = p.when == null ? null
+                    : compile(source, "pathway '" + p.id + "' 'when'", p.when, locator, List.of("pathways", index, "when"), problems);
+            List<Trigger> triggers = new ArrayList<>();
+            Set<String> triggerIds = new HashSet<>();
+            List<TriggerDoc> triggerDocs = nonNull(p.triggers);
+            for (int t = 0; t < triggerDocs.size(); t++) {
+                TriggerDoc td = triggerDocs.get(t);
+                if (blank(td.id) || !triggerIds.add(td.id)) {
+                    problems.add(where + ": every trigger needs a unique id (found '" + td.id + "')");
+                    continue;
+                }
+                if (blank(td.when)) {
+                    problems.add(where + ": trigger '" + td.id + "' needs a 'when' expression");
+                    continue;
+                }
+                Expression e = compile(source, "pathway '" + p.id + "' trigger '" + td.id + "'", td.when, locator,
+                        List.of("pathways", index, "triggers", t, "when"), problems);
+                triggers.add(new Trigger(td.id, e, blank(td.reason) ? "trigger '" + td.id + "' fired: " + td.when : td.reason));
+            }
+            if (triggerDocs.isEmpty()) {
+                problems.add(where + ": 'triggers' must name at least one condition under which a human must decide "
+                        + "(when must escalation occur?); a pathway without escalation design is refused");
+            }
+            List<Budget> budgets = new ArrayList<>();
+            for (BudgetDoc b : nonNull(p.budgets)) {
+                if (blank(b.id) || b.window == null || b.window.isZero() || b.window.isNegative()
+                        || (b.maxCount == null && b.maxAmount == null)) {
+                    problems.add(where + ": budget '" + b.id + "' needs an id, a positive 'window' and 'maxCount' or 'maxAmount'");
+                    continue;
+                }
+                budgets.add(new Budget(b.id, b.window, b.maxCount, b.maxAmount));
+            }
+            pathways.add(new Pathway(p.id, p.description, nonNull(p.covers), when, p.anchor,
+                    limits == null ? new Limits(null, null, null, null, null) : limits, triggers, budgets, approvals, p.forbidden));
         }
         if (!problems.isEmpty()) {
             throw new CharterException(problems);
         }
-        return new Charter(doc.charter, doc.version, digest(yaml), doc.defaultAnchor, byId, pathways);
+        return new Charter(doc.charter, doc.version, digest(yaml), doc.defaultAnchor, byId, pathways, overlaps(pathways));
+    }
+
+    private static Expression compile(String source, String what, String text, YamlLocator locator, List<Object> path,
+                                      List<String> problems) {
+        Expression.Compiled compiled = Expression.compile(text);
+        if (compiled.expression() != null) {
+            return compiled.expression();
+        }
+        int[] at = locator.locate(path);
+        for (Expression.Problem problem : compiled.problems()) {
+            int line = at[0] == 0 ? 0 : at[0] + problem.line() - 1;
+            int column = at[0] == 0 ? 0 : (problem.line() == 1 ? at[1] + problem.column() - 1 : problem.column());
+            problems.add(source + ": line " + line + ", column " + column + ": " + what + ": " + problem.message()
+                    + " (in: " + text + ")");
+        }
+        return null;
+    }
+
+    /** Pathways whose types can both match one action type; the first in charter order wins. */
+    private static List<String> overlaps(List<Pathway> pathways) {
+        List<String> warnings = new ArrayList<>();
+        for (int i = 0; i < pathways.size(); i++) {
+            for (int j = i + 1; j < pathways.size(); j++) {
+                for (String a : pathways.get(i).covers()) {
+                    for (String b : pathways.get(j).covers()) {
+                        if (TypePattern.intersect(a, b)) {
+                            warnings.add("pathways '" + pathways.get(i).id() + "' (" + a + ") and '" + pathways.get(j).id() + "' (" + b
+                                    + ") overlap: for action types both cover, '" + pathways.get(i).id() + "' comes first and "
+                                    + (pathways.get(i).when() == null ? "wins" : "wins whenever its 'when' holds"));
+                        }
+                    }
+                }
+            }
+        }
+        return warnings;
     }
 
     /** Every chain must end at an anchor with at least one human, without going round in circles. */
@@ -204,10 +274,26 @@ public final class CharterParser {
         @JsonProperty public String id;
         @JsonProperty public String description;
         @JsonProperty public List<String> covers;
+        @JsonProperty public String when;
+        @JsonProperty public List<TriggerDoc> triggers;
+        @JsonProperty public List<BudgetDoc> budgets;
         @JsonProperty public String anchor;
         @JsonProperty public LimitsDoc limits;
         @JsonProperty public Integer requiredApprovals;
         @JsonProperty public List<String> forbidden;
+    }
+
+    static final class TriggerDoc {
+        @JsonProperty public String id;
+        @JsonProperty public String when;
+        @JsonProperty public String reason;
+    }
+
+    static final class BudgetDoc {
+        @JsonProperty public String id;
+        @JsonProperty public Duration window;
+        @JsonProperty public Long maxCount;
+        @JsonProperty public Double maxAmount;
     }
 
     static final class LimitsDoc {

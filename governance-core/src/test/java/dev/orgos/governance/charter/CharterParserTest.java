@@ -26,6 +26,9 @@ class CharterParserTest {
             covers: ["refund.*"]
             anchor: fin
             limits: {maxAmount: 100}
+            triggers:
+              - id: vip
+                when: "has(action.parameters.vip) && action.parameters.vip"
         """;
 
     @Test
@@ -54,9 +57,42 @@ class CharterParserTest {
     @Test
     void pathwayWithoutLimitsOrAnchorIsRefused() {
         var e = assertThrows(CharterException.class,
-                () -> CharterParser.parse("t.yaml", MINIMAL.replace("anchor: fin\n    limits: {maxAmount: 100}", "anchor: nobody")));
+                () -> CharterParser.parse("t.yaml", MINIMAL.replace("anchor: fin\n    limits: {maxAmount: 100}\n", "anchor: nobody\n")));
         assertTrue(e.problems().stream().anyMatch(p -> p.contains("'anchor' must name a declared anchor")), e.getMessage());
         assertTrue(e.problems().stream().anyMatch(p -> p.contains("'limits' must declare")), e.getMessage());
+    }
+
+    @Test
+    void pathwayWithoutEscalationDesignIsRefused() {
+        String noTriggers = MINIMAL.substring(0, MINIMAL.indexOf("    triggers:"));
+        var e = assertThrows(CharterException.class, () -> CharterParser.parse("t.yaml", noTriggers));
+        assertTrue(e.getMessage().contains("pathway 'refunds': 'triggers' must name at least one condition"), e.getMessage());
+    }
+
+    @Test
+    void celErrorsPointAtFileLineAndColumn() {
+        var e = assertThrows(CharterException.class, () -> CharterParser.parse("t.yaml",
+                MINIMAL.replace("has(action.parameters.vip) && action.parameters.vip", "action.amount > ")));
+        // the expression starts on line 18, column 16 of the file, after the opening quote
+        assertTrue(e.getMessage().startsWith("t.yaml: line 18, column "), e.getMessage());
+        assertTrue(e.getMessage().contains("trigger 'vip'"), e.getMessage());
+        var typeError = assertThrows(CharterException.class, () -> CharterParser.parse("t.yaml",
+                MINIMAL.replace("has(action.parameters.vip) && action.parameters.vip", "action.amount + 1")));
+        assertTrue(typeError.getMessage().contains("line 18"), typeError.getMessage());
+    }
+
+    @Test
+    void overlappingPathwaysAreReported() throws Exception {
+        String overlapping = MINIMAL + """
+              - id: big-refunds
+                covers: ["refund.big*"]
+                anchor: board
+                limits: {maxAmount: 1}
+                triggers: [{id: always, when: "true"}]
+            """;
+        Charter c = CharterParser.parse("t.yaml", overlapping);
+        assertEquals(1, c.warnings().size(), c.warnings().toString());
+        assertTrue(c.warnings().get(0).contains("'refunds' (refund.*) and 'big-refunds' (refund.big*) overlap"), c.warnings().get(0));
     }
 
     @Test

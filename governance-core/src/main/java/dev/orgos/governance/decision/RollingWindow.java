@@ -1,0 +1,60 @@
+package dev.orgos.governance.decision;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+
+/**
+ * The autonomous actions one agent took on one budget, for a rolling window: an entry at time t
+ * counts while t is after {@code now - window}. So with a 1-hour window, an action at 10:00:00
+ * still counts at 10:59:59.999 and no longer at 11:00:00. Not thread-safe: one owner (a router
+ * partition) at a time.
+ */
+public final class RollingWindow {
+    private final Deque<long[]> entries = new ArrayDeque<>(); // {epochMillis, amount bits}
+
+    public void add(Instant at, double amount) {
+        entries.addLast(new long[] {at.toEpochMilli(), Double.doubleToLongBits(amount)});
+    }
+
+    /** Drops what no window of this length ending at or after {@code now} can see, and sums the rest. */
+    public BudgetUsage.Usage usage(Instant now, Duration window) {
+        long cutoff = now.toEpochMilli() - window.toMillis();
+        while (!entries.isEmpty() && entries.peekFirst()[0] <= cutoff) {
+            entries.removeFirst();
+        }
+        double amount = 0;
+        for (long[] e : entries) {
+            amount += Double.longBitsToDouble(e[1]);
+        }
+        return new BudgetUsage.Usage(entries.size(), amount);
+    }
+
+    public boolean isEmpty() {
+        return entries.isEmpty();
+    }
+
+    /** Compact form for a state changelog: "millis:amount,millis:amount". */
+    public String encode() {
+        StringBuilder b = new StringBuilder();
+        for (long[] e : entries) {
+            if (!b.isEmpty()) {
+                b.append(',');
+            }
+            b.append(e[0]).append(':').append(Double.longBitsToDouble(e[1]));
+        }
+        return b.toString();
+    }
+
+    public static RollingWindow decode(String text) {
+        RollingWindow w = new RollingWindow();
+        if (text != null && !text.isBlank()) {
+            for (String part : text.split(",")) {
+                String[] kv = part.split(":");
+                w.add(Instant.ofEpochMilli(Long.parseLong(kv[0])), Double.parseDouble(kv[1]));
+            }
+        }
+        return w;
+    }
+}
