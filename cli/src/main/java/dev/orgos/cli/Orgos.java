@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** The orgos command. The ./orgos script picks a JDK >= 21 and runs this. */
 @Command(name = "orgos", mixinStandardHelpOptions = true, version = "orgos 0.1.0",
         description = "The Organizational Operating System: AI workers act, humans stay accountable.",
-        subcommands = {DemoCommand.class, UpCommand.class, TestCommand.class, TokenCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {DemoCommand.class, UpCommand.class, TestCommand.class, dev.orgos.cli.charter.CharterCommand.class,
+                TokenCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Start with: ./orgos demo"})
 public final class Orgos implements Runnable {
 
@@ -14,7 +15,16 @@ public final class Orgos implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Orgos()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
+        CommandLine cli = new CommandLine(new Orgos()).setCaseInsensitiveEnumValuesAllowed(true);
+        // a command used wrongly says why and exits 2, without a stack trace
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof MeshAddress.UsageException) {
+                commandLine.getErr().println("orgos " + commandLine.getCommandName() + ": " + e.getMessage());
+                return 2;
+            }
+            throw e;
+        });
+        System.exit(cli.execute(args));
     }
 
     @Override

@@ -15,6 +15,21 @@ import picocli.CommandLine.Command;
         description = "Start everything on this machine and keep it running for manual use until Ctrl-C.")
 final class UpCommand implements Callable<Integer> {
 
+    /** So that ./orgos charter publish and friends find this mesh without flags. */
+    private static void writeEndpoints(Path work, Mesh mesh) {
+        var p = new java.util.Properties();
+        p.setProperty("kafka.bootstrap", mesh.endpoints().kafkaBootstrap());
+        p.setProperty("registry.url", mesh.endpoints().registryUrl());
+        for (Service s : Service.values()) {
+            p.setProperty(s.module + ".url", mesh.url(s));
+        }
+        try (var out = java.nio.file.Files.newOutputStream(work.resolve("endpoints.properties"))) {
+            p.store(out, "written by ./orgos up; removed when it stops");
+        } catch (java.io.IOException e) {
+            System.err.println("orgos up: could not write " + work.resolve("endpoints.properties") + ": " + e.getMessage());
+        }
+    }
+
     @Override
     public Integer call() throws InterruptedException {
         Path work = Orgos.home().resolve(".orgos/up");
@@ -25,10 +40,16 @@ final class UpCommand implements Callable<Integer> {
             System.err.println("orgos up failed: " + e.getMessage());
             return 1;
         }
+        writeEndpoints(work, mesh);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("\nStopping every service and server...");
             mesh.close();
+            try {
+                java.nio.file.Files.deleteIfExists(work.resolve("endpoints.properties"));
+            } catch (java.io.IOException ignored) {
+                // best effort: a stale file only points at servers that are gone
+            }
             System.out.println("Stopped. Nothing is left running.");
             stopped.countDown();
         }, "orgos-stop"));
@@ -53,6 +74,7 @@ final class UpCommand implements Callable<Integer> {
         System.out.println("       -d '{\"actionType\":\"refund.issue\",\"amount\":2400,\"confidence\":0.9}' "
                 + mesh.url(Service.EXECUTION_GATEWAY) + "/v1/actions");
         System.out.println();
+        System.out.println("Other commands (charter publish, charter replay) find this mesh by themselves while it runs.");
         System.out.println("Press Ctrl-C to stop.");
         stopped.await();
         return 0;

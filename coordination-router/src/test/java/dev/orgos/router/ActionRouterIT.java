@@ -79,7 +79,58 @@ class ActionRouterIT {
         assertEquals("finance-ops", raised.getAnchor().getRole());
         assertEquals("refunds.limits.maxAmount", raised.getFiredRules().get(0).getRuleId());
         assertEquals(2400.0, raised.getAction().getAmount());
-        assertTrue(raised.getReason().contains("exceeds the limit of 500"), raised.getReason());
+        assertTrue(raised.getReason().contains("amount 2400 exceeds the limit of"), raised.getReason());
+    }
+
+    @Test
+    void aResubmittedActionGetsNoSecondDecision() {
+        String id = "act-" + UUID.randomUUID();
+        kafka.send(Topics.ACTIONS.topic(), "resubmit-bot", refund(id, 30));
+        kafka.send(Topics.ACTIONS.topic(), "resubmit-bot", refund(id, 30));
+        String marker = "act-" + UUID.randomUUID();
+        kafka.send(Topics.ACTIONS.topic(), "resubmit-bot", refund(marker, 30)); // same agent, same partition, after both
+        var decisions = kafka.<RoutingDecision>await(Topics.DECISIONS.topic(),
+                r -> r.value().getActionId().equals(id) || r.value().getActionId().equals(marker),
+                l -> l.stream().anyMatch(r -> r.value().getActionId().equals(marker)), WAIT);
+        assertEquals(1, decisions.stream().filter(r -> r.value().getActionId().equals(id)).count());
+    }
+
+    @Test
+    void aNewCharterVersionAppliesFromItsActivationMarkerOn() throws Exception {
+        String before = "act-" + UUID.randomUUID();
+        kafka.send(Topics.ACTIONS.topic(), "charter-bot", refund(before, 550));
+        kafka.<RoutingDecision>await(Topics.DECISIONS.topic(), r -> r.value().getActionId().equals(before), l -> !l.isEmpty(), WAIT);
+
+        // version 2 raises the refund limit from 500 to 600; every partition switches at its marker
+        String v2 = java.nio.file.Files.readString(java.nio.file.Path.of("../charters/example.yaml"))
+                .replace("version: 1", "version: 2").replace("maxAmount: 500", "maxAmount: 600");
+        var endpoints = OrgosInfrastructure.endpoints(null);
+        var published = dev.orgos.infra.CharterPublisher.publish(endpoints.kafkaBootstrap(), endpoints.registryApiUrl(), "v2.yaml", v2, "carol");
+        assertEquals(7, published.partitionsMarked() + 1);
+
+        String after = "act-" + UUID.randomUUID();
+        kafka.send(Topics.ACTIONS.topic(), "charter-bot", refund(after, 550));
+        var decisions = kafka.<RoutingDecision>await(Topics.DECISIONS.topic(),
+                r -> r.value().getActionId().equals(before) || r.value().getActionId().equals(after), l -> l.size() == 2, WAIT);
+        RoutingDecision first = decisions.stream().filter(r -> r.value().getActionId().equals(before)).findFirst().orElseThrow().value();
+        RoutingDecision second = decisions.stream().filter(r -> r.value().getActionId().equals(after)).findFirst().orElseThrow().value();
+        assertEquals(DecisionOutcome.ESCALATE, first.getOutcome());
+        assertEquals(1L, first.getCharterVersion());
+        assertEquals(DecisionOutcome.AUTONOMOUS, second.getOutcome());
+        assertEquals(2L, second.getCharterVersion());
+        assertEquals(published.charter().digest(), second.getCharterDigest());
+
+        AccountabilityFact activation = kafka.<AccountabilityFact>await(Topics.FACTS.topic(),
+                r -> r.value().getFactType() == dev.orgos.schema.FactType.CHARTER_ACTIVATED && Long.valueOf(2).equals(r.value().getCharterVersion()),
+                l -> !l.isEmpty(), WAIT).get(0).value();
+        assertEquals("carol", activation.getAnchor().getPerson());
+
+        // an older version can no longer be put in force
+        var refused = org.junit.jupiter.api.Assertions.assertThrows(dev.orgos.infra.CharterPublisher.Refused.class, () ->
+                dev.orgos.infra.CharterPublisher.publish(endpoints.kafkaBootstrap(), endpoints.registryApiUrl(), "v1b.yaml",
+                        v2.replace("version: 2", "version: 1"), "mallory"));
+        assertTrue(refused.getMessage().contains("already published with another content") || refused.getMessage().contains("not newer"),
+                refused.getMessage());
     }
 
     @Test

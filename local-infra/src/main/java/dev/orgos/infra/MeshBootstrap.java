@@ -42,6 +42,9 @@ public final class MeshBootstrap {
                     nt.configs(Map.of("cleanup.policy", "compact"));
                 } else if (t == Topics.LEDGER) {
                     nt.configs(Map.of("retention.ms", "-1", "retention.bytes", "-1"));
+                } else if (t == Topics.ROUTER_STATE) {
+                    // the de-duplication window: a resubmission within 7 days gets no second decision
+                    nt.configs(Map.of("retention.ms", Long.toString(java.time.Duration.ofDays(7).toMillis())));
                 }
                 topics.add(nt);
             }

@@ -19,11 +19,18 @@ public enum Topics {
     ESCALATION_EVENTS("orgos.escalation-events", "actionId", 6, EscalationEvent.getClassSchema()),
     VERDICTS("orgos.verdicts", "actionId", 6, Verdict.getClassSchema()),
     OUTCOMES("orgos.outcomes", "actionId", 6, ActionOutcome.getClassSchema()),
-    CHARTERS("orgos.charters", "charterId", 1, CharterPublished.getClassSchema()),
+    /** Compacted, keyed by charterId:version, so every version ever put in force stays readable. */
+    CHARTERS("orgos.charters", "charterId:version", 1, CharterPublished.getClassSchema()),
     /** One partition: the single ledger writer reads facts in one total order. */
     FACTS("orgos.facts", "actionId", 1, AccountabilityFact.getClassSchema()),
     /** One partition: a hash chain is a total order. */
     LEDGER("orgos.ledger", "sequence", 1, LedgerEntry.getClassSchema()),
+    /**
+     * The router's per-partition state (decided action ids, budget usage, charter in force), as
+     * deltas written in the routing transaction. Same partitions as the actions topic; retention
+     * is the de-duplication window.
+     */
+    ROUTER_STATE("orgos.router-state", "actions partition", 6, RouterStateDelta.getClassSchema()),
     /** Records a service could not process, with the reason. */
     DEAD_LETTERS("orgos.dead-letters", "original key", 1, DeadLetter.getClassSchema());
 
@@ -63,6 +70,9 @@ public enum Topics {
     public String valueArtifactId() {
         return topic + "-value";
     }
+
+    /** Header of the marker a charter publication writes into every actions partition. */
+    public static final String CHARTER_ACTIVATION_HEADER = "orgos-charter-activation";
 
     public static List<Topics> withSchemas() {
         return java.util.Arrays.stream(values()).filter(t -> t.valueSchema != null).toList();

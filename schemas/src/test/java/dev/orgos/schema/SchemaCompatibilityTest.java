@@ -77,7 +77,7 @@ class SchemaCompatibilityTest {
             }
             assertTrue(s.getField("eventId") != null, s.getName() + " has no eventId");
             assertTrue(s.getField("occurredAt") != null, s.getName() + " has no occurredAt");
-            if (topic != Topics.CHARTERS && topic != Topics.DEAD_LETTERS) {
+            if (topic != Topics.CHARTERS && topic != Topics.DEAD_LETTERS && topic != Topics.ROUTER_STATE) {
                 assertTrue(s.getField("actionId") != null, s.getName() + " has no actionId");
                 assertTrue(s.getField("agentId") != null, s.getName() + " has no agentId");
             }

@@ -42,11 +42,25 @@ public class OrgosInfrastructure implements QuarkusTestResourceLifecycleManager 
                     line -> System.out.println("[orgos-infra] " + line),
                     "orgos_gateway", "orgos_escalation", "orgos_ledger");
             Runtime.getRuntime().addShutdownHook(new Thread(() -> shared.close(), "orgos-infra-stop"));
+            publishExampleCharter(shared.endpoints());
         }
         if (database != null) {
             dev.orgos.infra.MeshBootstrap.createDatabases(shared.endpoints(), s -> { }, database);
         }
         return shared.endpoints();
+    }
+
+    /** The services read their charter from the charters topic: the example charter is put in force once. */
+    private static void publishExampleCharter(Endpoints e) {
+        java.nio.file.Path file = java.nio.file.Path.of("../charters/example.yaml");
+        try {
+            var result = dev.orgos.infra.CharterPublisher.publish(e.kafkaBootstrap(), e.registryApiUrl(), file.toString(),
+                    java.nio.file.Files.readString(file), "test-setup");
+            System.out.println("[orgos-infra] charter " + result.charter().id() + " v" + result.charter().version()
+                    + (result.alreadyInForce() ? " already in force" : " put in force"));
+        } catch (Exception ex) {
+            throw new IllegalStateException("could not put the example charter in force: " + ex.getMessage(), ex);
+        }
     }
 
     @Override

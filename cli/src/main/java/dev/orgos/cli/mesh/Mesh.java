@@ -60,6 +60,7 @@ public final class Mesh implements AutoCloseable {
                 "orgos_gateway", "orgos_escalation", "orgos_ledger");
         Mesh mesh = new Mesh(home, workDir, infra);
         try {
+            mesh.publishCharter(home.resolve("charters/example.yaml"), "orgos-demo", progress);
             Path publicKey = DevTokens.writePublicKey(workDir.resolve("keys"));
             Map<String, String> config = new java.util.LinkedHashMap<>(tracing(mesh, progress));
             config.putAll(extraConfig);
@@ -103,6 +104,21 @@ public final class Mesh implements AutoCloseable {
         return spans == null ? Map.of() : spans.exports();
     }
 
+    /** Puts a charter in force (once; publishing the same version again changes nothing). */
+    public void publishCharter(Path file, String publishedBy, Consumer<String> progress) {
+        Endpoints e = infra.endpoints();
+        try {
+            var r = dev.orgos.infra.CharterPublisher.publish(e.kafkaBootstrap(), e.registryApiUrl(), file.toString(),
+                    Files.readString(file), publishedBy);
+            progress.accept("  Charter '" + r.charter().id() + "' version " + r.charter().version() + " (" + r.charter().digest()
+                    + ") " + (r.alreadyInForce() ? "is already in force" : "put in force on " + r.partitionsMarked() + " action partitions"));
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        } catch (Exception ex) {
+            throw new IllegalStateException("the charter " + file + " cannot be put in force: " + ex.getMessage(), ex);
+        }
+    }
+
     private Process launch(Service s, int port, Path publicKey, Map<String, String> extraConfig) {
         Endpoints e = infra.endpoints();
         List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
@@ -111,9 +127,6 @@ public final class Mesh implements AutoCloseable {
         config.put("quarkus.http.host", "127.0.0.1");
         config.put("quarkus.http.port", Integer.toString(port));
         config.put("mp.jwt.verify.publickey.location", publicKey.toAbsolutePath().toString());
-        String charter = home.resolve("charters/example.yaml").toAbsolutePath().toString();
-        config.put("orgos.router.charter-file", charter);
-        config.put("orgos.escalation.charter-file", charter);
         config.putAll(extraConfig);
         config.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         cmd.add("-jar");

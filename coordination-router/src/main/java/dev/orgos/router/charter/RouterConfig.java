@@ -2,18 +2,19 @@ package dev.orgos.router.charter;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-import java.util.Optional;
+import java.time.Duration;
 
 @ConfigMapping(prefix = "orgos.router")
 public interface RouterConfig {
 
-    /**
-     * The charter file the router enforces. Without one (or with an invalid one) the router still
-     * runs and escalates every action: fail closed.
-     */
-    Optional<String> charterFile();
-
-    /** Name of this service in ledger facts. */
+    /** Name of this service in ledger facts and dead letters. */
     @WithDefault("coordination-router")
     String source();
+
+    /**
+     * How long a charter activation marker may wait for its charter to be read from the
+     * charters topic; after that the partition runs with no valid charter (everything escalates).
+     */
+    @WithDefault("60s")
+    Duration charterWait();
 }

@@ -1,15 +1,23 @@
 package dev.orgos.router.routing;
 
+import dev.orgos.governance.charter.Budget;
 import dev.orgos.governance.decision.ActionContract;
+import dev.orgos.governance.decision.CharterEvaluator;
 import dev.orgos.governance.decision.Decision;
+import dev.orgos.governance.decision.Outcome;
 import dev.orgos.router.Channels;
-import dev.orgos.router.charter.CharterInForce;
+import dev.orgos.router.charter.Charters;
 import dev.orgos.router.charter.RouterConfig;
+import dev.orgos.router.state.PartitionState;
+import dev.orgos.router.state.StateStore;
 import dev.orgos.schema.ActionProposed;
+import dev.orgos.schema.BudgetCharge;
+import dev.orgos.schema.RouterStateDelta;
 import dev.orgos.schema.Topics;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import io.smallrye.reactive.messaging.kafka.transactions.KafkaTransactions;
 import io.smallrye.reactive.messaging.kafka.transactions.TransactionalEmitter;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -17,24 +25,33 @@ import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.avro.specific.SpecificRecord;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 /**
  * Consume-transform-produce, exactly once: each batch of actions is decided and every output
- * (decision, verdict or escalation request, ledger fact, dead letters) is written in one Kafka
- * transaction together with the consumed offsets. A crash anywhere aborts the transaction and
- * the batch is decided again from the last committed offsets, so no action is lost or decided
- * twice on the output topics.
+ * (decision, verdict or escalation request, ledger fact, dead letters, and the state delta of
+ * each partition) is written in one Kafka transaction together with the consumed offsets. A
+ * crash anywhere aborts the transaction; the batch is decided again from the last committed
+ * offsets with the state as committed, so no action is lost or decided twice.
  *
  * <p>Ordering: the actions topic is keyed by agent id, so one agent's actions are decided in
- * the order it submitted them. Outputs are keyed by action id: each action's own events stay
- * in order for the services downstream.
+ * the order it submitted them and its budgets live in one partition. A charter activation
+ * marker in a partition switches that partition's charter at exactly that point. Outputs are
+ * keyed by action id, so each action's events stay in order downstream.
  */
 @ApplicationScoped
 public class ActionRouter {
@@ -45,7 +62,10 @@ public class ActionRouter {
     KafkaTransactions<SpecificRecord> transactions;
 
     @Inject
-    CharterInForce charter;
+    Charters charters;
+
+    @Inject
+    StateStore store;
 
     @Inject
     RouterConfig config;
@@ -54,15 +74,41 @@ public class ActionRouter {
 
     @Incoming(Channels.ACTIONS_IN)
     public Uni<Void> route(KafkaRecordBatch<String, ActionProposed> batch) {
-        return transactions.withTransactionAndAck(batch, tx -> {
-            for (KafkaRecord<String, ActionProposed> record : batch) {
-                routeOne(record, tx);
-            }
-            return Uni.createFrom().voidItem();
-        });
+        Set<Integer> partitions = batch.getRecords().stream().map(KafkaRecord::getPartition).collect(Collectors.toSet());
+        List<String> markers = batch.getRecords().stream().map(ActionRouter::activation).filter(k -> k != null).distinct().toList();
+        Uni<?> chartersReady = markers.isEmpty() ? Uni.createFrom().voidItem()
+                : Uni.join().all(markers.stream().map(charters::awaitCharter).toList()).andCollectFailures();
+        return chartersReady
+                .chain(() -> store.states(partitions))
+                .chain(states -> transactions.withTransactionAndAck(batch, tx -> {
+                    Map<Integer, Delta> deltas = new LinkedHashMap<>();
+                    for (KafkaRecord<String, ActionProposed> record : batch) {
+                        PartitionState state = states.get(record.getPartition());
+                        routeOne(record, state, deltas.computeIfAbsent(record.getPartition(), Delta::new), tx);
+                    }
+                    deltas.values().forEach(d -> d.send(tx, states.get(d.partition).charterKey(), clock.instant()));
+                    return Uni.createFrom().voidItem();
+                }))
+                .onFailure().invoke(e -> {
+                    LOG.warnf("A routing transaction failed (%s); its partitions %s will be rebuilt from the state topic "
+                            + "and the batch decided again", e.getMessage(), partitions);
+                    store.forget(partitions);
+                });
     }
 
-    private void routeOne(KafkaRecord<String, ActionProposed> record, TransactionalEmitter<SpecificRecord> tx) {
+    private void routeOne(KafkaRecord<String, ActionProposed> record, PartitionState state, Delta delta,
+                          TransactionalEmitter<SpecificRecord> tx) {
+        String marker = activation(record);
+        if (marker != null) {
+            if (!marker.equals(state.charterKey())) {
+                delta.previousCharter = state.charterKey();
+                state.activate(marker);
+                delta.charterChanged = true;
+                LOG.infof("Partition %d now decides under charter %s (previously %s)", record.getPartition(), marker,
+                        delta.previousCharter == null ? "none" : delta.previousCharter);
+            }
+            return;
+        }
         ActionProposed action = record.getPayload();
         if (action == null) {
             DeadLetters.send(tx, record, reasonFromHeaders(record.getHeaders()), clock.instant());
@@ -72,22 +118,73 @@ public class ActionRouter {
         var problems = ActionContract.problems(core);
         if (!problems.isEmpty()) {
             DeadLetters.send(tx, record, problems.stream().map(p -> "field '" + p.field() + "' " + p.message())
-                    .collect(java.util.stream.Collectors.joining("; ")), clock.instant());
+                    .collect(Collectors.joining("; ")), clock.instant());
             return;
         }
+        if (state.alreadyDecided(action.getActionId())) {
+            LOG.infof("Action %s from agent %s was already decided; the resubmission gets no second decision",
+                    action.getActionId(), action.getAgentId());
+            return;
+        }
+        // The record's own time, not the wall clock: a batch decided again after a crash sees the same budgets.
+        Instant at = record.getTimestamp();
         Instant now = clock.instant();
-        Decision decision = charter.evaluator().evaluate(core);
+        CharterEvaluator evaluator = charters.evaluator(state.charterKey());
+        Decision decision = evaluator.evaluate(core, at, state);
+        state.decided(action.getActionId());
+        delta.decided.add(action.getActionId());
+        if (decision.outcome() == Outcome.AUTONOMOUS && evaluator.charter() != null) {
+            for (Budget b : evaluator.charter().pathway(decision.pathwayId()).orElseThrow().budgets()) {
+                String key = PartitionState.budgetKey(action.getAgentId(), decision.pathwayId(), b.id());
+                double amount = action.getAmount() == null ? 0 : action.getAmount();
+                state.charge(key, at, amount);
+                delta.charges.add(BudgetCharge.newBuilder().setKey(key).setAt(at).setAmount(amount).build());
+            }
+        }
         Headers trace = traceHeaders(record.getHeaders());
         String traceId = traceId(trace);
         String key = action.getActionId();
         send(tx, Topics.DECISIONS, key, WireMapping.decision(action, decision, now), trace);
         send(tx, Topics.VERDICTS, key, WireMapping.verdict(action, decision, now), trace);
-        if (decision.outcome() == dev.orgos.governance.decision.Outcome.ESCALATE) {
+        if (decision.outcome() == Outcome.ESCALATE) {
             send(tx, Topics.ESCALATION_REQUESTS, key, WireMapping.escalation(action, decision, now), trace);
         }
         send(tx, Topics.FACTS, key, WireMapping.decidedFact(action, decision, now, config.source(), traceId), trace);
-        LOG.infof("Action %s (%s by agent %s): %s, accountable anchor %s. %s", action.getActionId(),
-                action.getActionType(), action.getAgentId(), decision.outcome(), decision.anchor(), decision.reason());
+        LOG.infof("Action %s (%s by agent %s): %s, accountable anchor %s, charter v%d. %s", action.getActionId(),
+                action.getActionType(), action.getAgentId(), decision.outcome(), decision.anchor(), decision.charterVersion(),
+                decision.reason());
+    }
+
+    /** What one transaction changed in one partition's state; written to the state topic with it. */
+    private static final class Delta {
+        final int partition;
+        final List<String> decided = new ArrayList<>();
+        final List<BudgetCharge> charges = new ArrayList<>();
+        boolean charterChanged;
+        String previousCharter;
+
+        Delta(int partition) {
+            this.partition = partition;
+        }
+
+        void send(TransactionalEmitter<SpecificRecord> tx, String charterKey, Instant now) {
+            if (decided.isEmpty() && charges.isEmpty() && !charterChanged) {
+                return;
+            }
+            RouterStateDelta value = RouterStateDelta.newBuilder().setEventId(UUID.randomUUID().toString()).setOccurredAt(now)
+                    .setPartition(partition).setCharterKey(charterKey).setDecidedActionIds(decided).setBudgetCharges(charges).build();
+            tx.send(Message.<SpecificRecord>of(value).addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
+                    .withTopic(Topics.ROUTER_STATE.topic()).withKey("p" + partition).withPartition(partition).build()));
+        }
+    }
+
+    /** The charter key of an activation marker, or null for any other record. */
+    static String activation(KafkaRecord<String, ?> record) {
+        if (record.getPayload() != null) {
+            return null;
+        }
+        Header h = record.getHeaders().lastHeader(Topics.CHARTER_ACTIVATION_HEADER);
+        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
     }
 
     private static void send(TransactionalEmitter<SpecificRecord> tx, Topics topic, String key, SpecificRecord value, Headers trace) {
@@ -124,7 +221,7 @@ public class ActionRouter {
 
     private static String reasonFromHeaders(Headers headers) {
         Header h = headers.lastHeader("deserialization-failure-reason");
-        return h == null ? "the record could not be read as an ActionProposed"
+        return h == null ? "the record is empty and is not a charter activation marker"
                 : "the record could not be read as an ActionProposed: " + new String(h.value(), StandardCharsets.UTF_8);
     }
 }

@@ -2,37 +2,40 @@ package dev.orgos.escalation.charter;
 
 import dev.orgos.governance.charter.Anchor;
 import dev.orgos.governance.charter.Charter;
-import dev.orgos.governance.charter.CharterException;
-import dev.orgos.governance.charter.CharterParser;
+import dev.orgos.service.charter.CharterLibrary;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.util.List;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
-/** The charter's anchors as this service needs them: who is on call, and the deadlines. */
+/**
+ * The anchors (members, rotations, deadlines, chains) of the newest charter on the charters
+ * topic: rosters change with charter versions, and an escalation is staffed by today's roster.
+ */
+@Startup
 @ApplicationScoped
 public class AnchorDirectory {
     private static final Logger LOG = Logger.getLogger(AnchorDirectory.class);
 
-    private final Charter charter;
+    private final CharterLibrary library;
 
-    public AnchorDirectory(EscalationConfig config) {
-        this.charter = config.charterFile().map(AnchorDirectory::load).orElse(null);
-    }
-
-    private static Charter load(String file) {
+    public AnchorDirectory(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap,
+                           @ConfigProperty(name = "mp.messaging.connector.smallrye-kafka.apicurio.registry.url") String registry) {
+        this.library = new CharterLibrary(bootstrap, registry);
         try {
-            Charter c = CharterParser.parse(file, Files.readString(Path.of(file)));
-            LOG.infof("Anchors from charter '%s' version %d: %s", c.id(), c.version(), c.anchors().keySet());
-            return c;
-        } catch (IOException | CharterException e) {
-            LOG.errorf("Cannot use charter %s (%s): escalations will wait for the anchor's role holders, "
-                    + "with default deadlines", file, e.getMessage());
-            return null;
+            if (!library.awaitCaughtUp(Duration.ofSeconds(30))) {
+                LOG.warn("The charters topic could not be read within 30 s; anchors are staffed as soon as it is");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
+        library.latest(null).ifPresentOrElse(
+                c -> LOG.infof("Anchors from charter '%s' version %d: %s", c.id(), c.version(), c.anchors().keySet()),
+                () -> LOG.warn("No charter has been published yet: escalations wait for their anchor role's holders, with default deadlines"));
     }
 
     /**
@@ -40,9 +43,11 @@ public class AnchorDirectory {
      * itself, with conservative default deadlines, so nothing is ever left without a human.
      */
     public Anchor anchor(String id) {
-        if (charter != null && charter.anchor(id).isPresent()) {
-            return charter.anchor(id).get();
-        }
-        return new Anchor(id, "not in the charter", List.of(), null, null, Duration.ofMinutes(15), Duration.ofHours(4), null);
+        return library.latest(null).flatMap((Charter c) -> c.anchor(id)).orElseGet(() ->
+                new Anchor(id, "not in the charter", List.of(), null, null, Duration.ofMinutes(15), Duration.ofHours(4), null));
+    }
+
+    void close(@Observes ShutdownEvent e) {
+        library.close();
     }
 }

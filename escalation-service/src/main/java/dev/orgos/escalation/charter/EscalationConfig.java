@@ -3,13 +3,9 @@ package dev.orgos.escalation.charter;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
-import java.util.Optional;
 
 @ConfigMapping(prefix = "orgos.escalation")
 public interface EscalationConfig {
-
-    /** The charter whose anchors (members, rotations, deadlines, chains) this service applies. */
-    Optional<String> charterFile();
 
     /** Name of this service in ledger facts. */
     @WithDefault("escalation-service")

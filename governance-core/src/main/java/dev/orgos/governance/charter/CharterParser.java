@@ -29,6 +29,24 @@ public final class CharterParser {
             .registerModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+    /** Unknown fields are collected, not fatal, so one run reports every problem of the file. */
+    private static final ThreadLocal<List<String>> UNKNOWN = new ThreadLocal<>();
+    private static final ObjectMapper YAML_COLLECTING = YAML.copy()
+            .addHandler(new com.fasterxml.jackson.databind.deser.DeserializationProblemHandler() {
+                @Override
+                public boolean handleUnknownProperty(com.fasterxml.jackson.databind.DeserializationContext ctxt,
+                                                     com.fasterxml.jackson.core.JsonParser p,
+                                                     com.fasterxml.jackson.databind.JsonDeserializer<?> deserializer,
+                                                     Object beanOrClass, String propertyName) throws java.io.IOException {
+                    var loc = p.currentTokenLocation();
+                    List<String> known = new ArrayList<>();
+                    deserializer.getKnownPropertyNames().forEach(k -> known.add(String.valueOf(k)));
+                    UNKNOWN.get().add("line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ": unknown field '"
+                            + propertyName + "' (known here: " + String.join(", ", known.stream().sorted().toList()) + ")");
+                    p.skipChildren();
+                    return true;
+                }
+            });
     /** Canonical form for the digest: JSON, keys sorted, no insignificant white space. */
     private static final ObjectMapper CANONICAL = new ObjectMapper()
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
@@ -39,17 +57,21 @@ public final class CharterParser {
     /** @param source a name for error messages, usually the file name */
     public static Charter parse(String source, String yaml) throws CharterException {
         Doc doc;
+        List<String> problems = new ArrayList<>();
+        UNKNOWN.set(new ArrayList<>());
         try {
-            doc = YAML.readValue(yaml, Doc.class);
+            doc = YAML_COLLECTING.readValue(yaml, Doc.class);
+            UNKNOWN.get().forEach(u -> problems.add(source + ": " + u));
         } catch (JsonMappingException e) {
             throw new CharterException(List.of(source + ": " + locate(e) + describe(e)));
         } catch (JsonProcessingException e) {
             throw new CharterException(List.of(source + ": " + locate(e) + e.getOriginalMessage()));
+        } finally {
+            UNKNOWN.remove();
         }
         if (doc == null) {
             throw new CharterException(List.of(source + ": the charter is empty"));
         }
-        List<String> problems = new ArrayList<>();
         List<Anchor> anchors = new ArrayList<>();
         for (AnchorDoc a : nonNull(doc.anchors)) {
             if (blank(a.id)) {

@@ -1,0 +1,63 @@
+package dev.orgos.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Properties;
+import picocli.CommandLine.Option;
+
+/**
+ * Where the mesh's Kafka and registry are: the options, else ORGOS_KAFKA_BOOTSTRAP and
+ * ORGOS_REGISTRY_URL, else the ones a running ./orgos up wrote down.
+ */
+public final class MeshAddress {
+
+    @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "Kafka bootstrap servers.")
+    String bootstrap;
+
+    @Option(names = "--registry", paramLabel = "URL", description = "Apicurio Registry base URL, e.g. http://127.0.0.1:8081")
+    String registry;
+
+    static final String UP_FILE = ".orgos/up/endpoints.properties";
+
+    public String bootstrap() {
+        return first(bootstrap, System.getenv("ORGOS_KAFKA_BOOTSTRAP"), fromUp("kafka.bootstrap"), "--bootstrap");
+    }
+
+    /** The URL the Apicurio serde wants (…/apis/registry/v3). */
+    public String registryApi() {
+        String base = first(registry, System.getenv("ORGOS_REGISTRY_URL"), fromUp("registry.url"), "--registry");
+        return base.endsWith("/apis/registry/v3") ? base : base.replaceAll("/+$", "") + "/apis/registry/v3";
+    }
+
+    private static String first(String a, String b, String c, String option) {
+        for (String v : new String[] {a, b, c}) {
+            if (v != null && !v.isBlank()) {
+                return v.trim();
+            }
+        }
+        throw new UsageException("no mesh to talk to: give " + option + ", set the ORGOS_* variables, or start ./orgos up");
+    }
+
+    private static String fromUp(String key) {
+        Path file = Orgos.home().resolve(UP_FILE);
+        if (!Files.isRegularFile(file)) {
+            return null;
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            Properties p = new Properties();
+            p.load(in);
+            return p.getProperty(key);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** A command used wrongly: exit code 2. */
+    public static final class UsageException extends RuntimeException {
+        UsageException(String message) {
+            super(message);
+        }
+    }
+}

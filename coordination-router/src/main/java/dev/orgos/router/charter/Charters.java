@@ -1,0 +1,59 @@
+package dev.orgos.router.charter;
+
+import dev.orgos.governance.charter.Charter;
+import dev.orgos.governance.decision.CharterEvaluator;
+import dev.orgos.service.charter.CharterLibrary;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.Startup;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Every published charter version, from the charters topic, with one evaluator per version.
+ * Which version applies to an action is the partition's business (see PartitionState): the
+ * version activated by the last marker before the action in its partition.
+ */
+@Startup
+@ApplicationScoped
+public class Charters {
+    private static final Logger LOG = Logger.getLogger(Charters.class);
+    private static final CharterEvaluator NONE = new CharterEvaluator(null);
+
+    private final CharterLibrary library;
+    private final RouterConfig config;
+    private final Map<String, CharterEvaluator> evaluators = new ConcurrentHashMap<>();
+
+    public Charters(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap,
+                    @ConfigProperty(name = "mp.messaging.connector.smallrye-kafka.apicurio.registry.url") String registry,
+                    RouterConfig config) {
+        this.library = new CharterLibrary(bootstrap, registry);
+        this.config = config;
+    }
+
+    /** The evaluator for a charter version; with no version, or an unknown one, everything escalates. */
+    public CharterEvaluator evaluator(String charterKey) {
+        if (charterKey == null) {
+            return NONE;
+        }
+        return evaluators.computeIfAbsent(charterKey, k -> library.get(k).map(CharterEvaluator::new).orElse(NONE));
+    }
+
+    /** Waits (bounded) until the charter of an activation marker has been read. */
+    public Uni<Charter> awaitCharter(String key) {
+        return Uni.createFrom().completionStage(library.await(key))
+                .ifNoItem().after(config.charterWait()).recoverWithItem(() -> {
+                    LOG.errorf("Charter %s was activated but cannot be read (missing or invalid on the charters topic): "
+                            + "actions after its marker escalate until a valid charter is activated", key);
+                    return null;
+                });
+    }
+
+    void close(@Observes ShutdownEvent e) {
+        library.close();
+    }
+}

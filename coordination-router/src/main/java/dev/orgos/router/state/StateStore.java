@@ -1,0 +1,90 @@
+package dev.orgos.router.state;
+
+import dev.orgos.schema.RouterStateDelta;
+import dev.orgos.schema.Topics;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * The router's state per actions partition, backed by the router-state topic: the deltas are
+ * written in the routing transactions, so the topic always agrees with the committed offsets,
+ * and whoever owns a partition next replays them. Like a Kafka Streams state store with its
+ * changelog, without the framework.
+ */
+@ApplicationScoped
+public class StateStore {
+    private static final Logger LOG = Logger.getLogger(StateStore.class);
+
+    private final Map<Integer, PartitionState> states = new ConcurrentHashMap<>();
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrap;
+
+    @ConfigProperty(name = "mp.messaging.connector.smallrye-kafka.apicurio.registry.url")
+    String registryUrl;
+
+    /** The states of these partitions, restoring any that this instance does not hold. */
+    public Uni<Map<Integer, PartitionState>> states(Collection<Integer> partitions) {
+        List<Integer> missing = partitions.stream().distinct().filter(p -> !states.containsKey(p)).toList();
+        if (missing.isEmpty()) {
+            return Uni.createFrom().item(states);
+        }
+        return Uni.createFrom().item(() -> {
+            restore(missing);
+            return states;
+        }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+    }
+
+    /** Forgets partitions: they moved, or a transaction over them failed. Rebuilt on next use. */
+    public void forget(Collection<Integer> partitions) {
+        partitions.forEach(states::remove);
+    }
+
+    private void restore(List<Integer> partitions) {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", bootstrap);
+        p.put("isolation.level", "read_committed");
+        p.put("enable.auto.commit", "false");
+        p.put("key.deserializer", StringDeserializer.class.getName());
+        p.put("value.deserializer", "io.apicurio.registry.serde.avro.AvroKafkaDeserializer");
+        p.put("apicurio.registry.url", registryUrl);
+        p.put("apicurio.registry.use-specific-avro-reader", "true");
+        p.put("max.poll.records", "2000");
+        try (KafkaConsumer<String, RouterStateDelta> c = new KafkaConsumer<>(p)) {
+            List<TopicPartition> tps = partitions.stream().map(i -> new TopicPartition(Topics.ROUTER_STATE.topic(), i)).toList();
+            c.assign(tps);
+            c.seekToBeginning(tps);
+            Map<TopicPartition, Long> end = c.endOffsets(tps);
+            Map<Integer, PartitionState> restored = new java.util.HashMap<>();
+            partitions.forEach(i -> restored.put(i, new PartitionState()));
+            long deltas = 0;
+            while (tps.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
+                for (ConsumerRecord<String, RouterStateDelta> r : c.poll(Duration.ofMillis(500))) {
+                    if (r.value() != null) {
+                        restored.get(r.partition()).apply(r.value());
+                        deltas++;
+                    }
+                }
+            }
+            states.putAll(restored);
+            for (var e : restored.entrySet()) {
+                LOG.infof("Partition %d of %s restored: charter %s, %d actions already decided", e.getKey(), Topics.ACTIONS.topic(),
+                        e.getValue().charterKey() == null ? "none yet" : e.getValue().charterKey(), e.getValue().decidedCount());
+            }
+            LOG.debugf("Replayed %d state deltas", deltas);
+        }
+    }
+}
