@@ -90,7 +90,7 @@ class ActionRouterIT {
         String marker = "act-" + UUID.randomUUID();
         kafka.send(Topics.ACTIONS.topic(), "resubmit-bot", refund(marker, 30)); // same agent, same partition, after both
         var decisions = kafka.<RoutingDecision>await(Topics.DECISIONS.topic(),
-                r -> r.value().getActionId().equals(id) || r.value().getActionId().equals(marker),
+                r -> r.value() != null && (r.value().getActionId().equals(id) || r.value().getActionId().equals(marker)),
                 l -> l.stream().anyMatch(r -> r.value().getActionId().equals(marker)), WAIT);
         assertEquals(1, decisions.stream().filter(r -> r.value().getActionId().equals(id)).count());
     }

@@ -140,7 +140,7 @@ class GovernedActionIT {
         assertTrue(e.problem().contains("\"field\":\"amount\"") && e.problem().contains("\"field\":\"confidence\""), e.problem());
         String marker = worker.submit(Action.of("e2e-marker-" + UUID.randomUUID(), "refund.issue").amount(1, "EUR").confidence(0.99));
         var seen = new TopicProbe(mesh.endpoints()).<ActionProposed>await(Topics.ACTIONS.topic(),
-                r -> r.value().getActionId().equals(id) || r.value().getActionId().equals(marker),
+                r -> r.value() != null && (r.value().getActionId().equals(id) || r.value().getActionId().equals(marker)),
                 l -> l.stream().anyMatch(r -> r.value().getActionId().equals(marker)), WAIT);
         assertTrue(seen.stream().noneMatch(r -> r.value().getActionId().equals(id)));
     }

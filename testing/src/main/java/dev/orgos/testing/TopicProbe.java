@@ -36,6 +36,43 @@ public final class TopicProbe {
         }
     }
 
+    /** Sends many records through one producer, waiting until all are acknowledged. */
+    public void sendAll(String topic, List<? extends java.util.Map.Entry<String, ?>> keyedValues) {
+        try (KafkaProducer<String, Object> p = new KafkaProducer<>(producerProps())) {
+            List<java.util.concurrent.Future<?>> acks = new ArrayList<>();
+            keyedValues.forEach(e -> acks.add(p.send(new ProducerRecord<>(topic, e.getKey(), e.getValue()))));
+            for (var f : acks) {
+                f.get();
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("could not send to " + topic, e);
+        }
+    }
+
+    /** Every committed record of the topic that matches, reading from the beginning up to its current end. */
+    @SuppressWarnings("unchecked")
+    public <V> List<ConsumerRecord<String, V>> readAll(String topic, Predicate<ConsumerRecord<String, V>> filter) {
+        List<ConsumerRecord<String, V>> seen = new ArrayList<>();
+        try (KafkaConsumer<String, Object> c = new KafkaConsumer<>(consumerProps())) {
+            var tps = c.partitionsFor(topic).stream().map(i -> new org.apache.kafka.common.TopicPartition(topic, i.partition())).toList();
+            c.assign(tps);
+            c.seekToBeginning(tps);
+            var end = c.endOffsets(tps);
+            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+            while (tps.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("could not read " + topic + " to its end within 2 minutes");
+                }
+                for (ConsumerRecord<String, Object> r : c.poll(Duration.ofMillis(200))) {
+                    if (filter.test((ConsumerRecord<String, V>) (ConsumerRecord<?, ?>) r)) {
+                        seen.add((ConsumerRecord<String, V>) (ConsumerRecord<?, ?>) r);
+                    }
+                }
+            }
+        }
+        return seen;
+    }
+
     /** Sends bytes that are not a registry-framed Avro record: a poison pill. */
     public void sendRaw(String topic, String key, byte[] value) {
         Properties props = producerProps();

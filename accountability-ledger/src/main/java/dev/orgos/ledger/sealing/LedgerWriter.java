@@ -33,6 +33,8 @@ public class LedgerWriter {
 
     @Inject
     @Channel("ledger-out")
+    // one entry per fact of a batch of up to 500, plus dead letters, in one transaction
+    @org.eclipse.microprofile.reactive.messaging.OnOverflow(value = org.eclipse.microprofile.reactive.messaging.OnOverflow.Strategy.BUFFER, bufferSize = 2048)
     KafkaTransactions<SpecificRecord> transactions;
 
     @Inject
@@ -47,10 +49,15 @@ public class LedgerWriter {
         return current().chain(base -> {
             SealedState working = base.copy();
             return transactions.withTransactionAndAck(batch, tx -> {
-                        for (KafkaRecord<String, AccountabilityFact> record : batch) {
-                            sealOne(record, working, tx);
+                        try {
+                            for (KafkaRecord<String, AccountabilityFact> record : batch) {
+                                sealOne(record, working, tx);
+                            }
+                            return Uni.createFrom().voidItem();
+                        } catch (RuntimeException e) {
+                            // a failed Uni aborts the transaction and rewinds the consumer; a thrown exception might not
+                            return Uni.createFrom().failure(e);
                         }
-                        return Uni.createFrom().voidItem();
                     })
                     .invoke(() -> state = working)
                     .onFailure().invoke(e -> {

@@ -35,6 +35,7 @@ public final class Mesh implements AutoCloseable {
     private final Map<Service, Process> processes = new EnumMap<>(Service.class);
     private final Map<Service, Integer> ports = new EnumMap<>(Service.class);
     private SpanSink spans;
+    private Map<String, String> serviceConfig = Map.of();
 
     private Mesh(Path home, Path workDir, LocalInfrastructure infra) {
         this.home = home;
@@ -64,6 +65,7 @@ public final class Mesh implements AutoCloseable {
             Path publicKey = DevTokens.writePublicKey(workDir.resolve("keys"));
             Map<String, String> config = new java.util.LinkedHashMap<>(tracing(mesh, progress));
             config.putAll(extraConfig);
+            mesh.serviceConfig = config;
             progress.accept("Starting the four services, each in its own JVM...");
             for (Service s : Service.values()) {
                 int port = preferDefaultPorts && free(s.defaultPort) ? s.defaultPort : freePort();
@@ -198,7 +200,7 @@ public final class Mesh implements AutoCloseable {
     /** Starts a killed service again on the same port. */
     public void restart(Service s) {
         Path publicKey = workDir.resolve("keys").resolve("jwt-public.pem");
-        processes.put(s, launch(s, ports.get(s), publicKey, Map.of()));
+        processes.put(s, launch(s, ports.get(s), publicKey, serviceConfig));
         awaitReady(s, Duration.ofSeconds(120));
     }
 

@@ -59,6 +59,8 @@ public class ActionRouter {
 
     @Inject
     @Channel(Channels.ROUTER_OUT)
+    // a batch of up to 500 actions emits up to 4 records each in one transaction
+    @org.eclipse.microprofile.reactive.messaging.OnOverflow(value = org.eclipse.microprofile.reactive.messaging.OnOverflow.Strategy.BUFFER, bufferSize = 4096)
     KafkaTransactions<SpecificRecord> transactions;
 
     @Inject
@@ -81,13 +83,18 @@ public class ActionRouter {
         return chartersReady
                 .chain(() -> store.states(partitions))
                 .chain(states -> transactions.withTransactionAndAck(batch, tx -> {
-                    Map<Integer, Delta> deltas = new LinkedHashMap<>();
-                    for (KafkaRecord<String, ActionProposed> record : batch) {
-                        PartitionState state = states.get(record.getPartition());
-                        routeOne(record, state, deltas.computeIfAbsent(record.getPartition(), Delta::new), tx);
+                    try {
+                        Map<Integer, Delta> deltas = new LinkedHashMap<>();
+                        for (KafkaRecord<String, ActionProposed> record : batch) {
+                            PartitionState state = states.get(record.getPartition());
+                            routeOne(record, state, deltas.computeIfAbsent(record.getPartition(), Delta::new), tx);
+                        }
+                        deltas.values().forEach(d -> d.send(tx, states.get(d.partition).charterKey(), clock.instant()));
+                        return Uni.createFrom().voidItem();
+                    } catch (RuntimeException e) {
+                        // a failed Uni aborts the transaction and rewinds the consumer; a thrown exception might not
+                        return Uni.createFrom().failure(e);
                     }
-                    deltas.values().forEach(d -> d.send(tx, states.get(d.partition).charterKey(), clock.instant()));
-                    return Uni.createFrom().voidItem();
                 }))
                 .onFailure().invoke(e -> {
                     LOG.warnf("A routing transaction failed (%s); its partitions %s will be rebuilt from the state topic "

@@ -37,6 +37,8 @@ public class OutboxRelay {
      */
     @Inject
     @Channel("outbox-out")
+    // one outbox batch (up to 200 rows) is published in one transaction
+    @org.eclipse.microprofile.reactive.messaging.OnOverflow(value = org.eclipse.microprofile.reactive.messaging.OnOverflow.Strategy.BUFFER, bufferSize = 1024)
     jakarta.enterprise.inject.Instance<KafkaTransactions<SpecificRecord>> transactions;
 
     private final java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean();
