@@ -90,6 +90,14 @@ public final class MeshBootstrap {
         progress.accept("Schemas registered in the registry (" + Topics.withSchemas().size() + " artifacts, BACKWARD compatibility)");
     }
 
+    /** Registers one more artifact (benchmarks and tools that write a topic of their own). */
+    public static void registerSchema(String registryUrl, String artifactId, org.apache.avro.Schema schema) {
+        String body = "{\"artifactId\":" + json(artifactId) + ",\"artifactType\":\"AVRO\","
+                + "\"firstVersion\":{\"content\":{\"content\":" + json(schema.toString()) + ",\"contentType\":\"application/json\"}}}";
+        send(HttpClient.newHttpClient(), HttpRequest.newBuilder(URI.create(registryUrl + "/apis/registry/v3/groups/default/artifacts?ifExists=FIND_OR_CREATE_VERSION"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)), "register " + artifactId, 200);
+    }
+
     public static void createDatabases(Endpoints e, Consumer<String> progress, String... databases) {
         if (databases.length == 0) {
             return;

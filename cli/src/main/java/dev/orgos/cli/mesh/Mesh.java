@@ -50,7 +50,13 @@ public final class Mesh implements AutoCloseable {
      */
     public static Mesh start(Path home, Path workDir, boolean preferDefaultPorts, Map<String, String> extraConfig,
                              Consumer<String> progress) {
-        for (Service s : Service.values()) {
+        return start(home, workDir, preferDefaultPorts, extraConfig, progress, java.util.EnumSet.allOf(Service.class));
+    }
+
+    /** As above, starting only some services (benchmarks start the others themselves, or not at all). */
+    public static Mesh start(Path home, Path workDir, boolean preferDefaultPorts, Map<String, String> extraConfig,
+                             Consumer<String> progress, java.util.Set<Service> services) {
+        for (Service s : services) {
             Path jar = jar(home, s);
             if (!Files.isRegularFile(jar)) {
                 throw new IllegalStateException(s.module + " is not built (" + jar + " is missing): run ./mvnw -DskipTests install");
@@ -66,13 +72,18 @@ public final class Mesh implements AutoCloseable {
             Map<String, String> config = new java.util.LinkedHashMap<>(tracing(mesh, progress));
             config.putAll(extraConfig);
             mesh.serviceConfig = config;
-            progress.accept("Starting the four services, each in its own JVM...");
+            if (!services.isEmpty()) {
+                progress.accept(services.size() == Service.values().length ? "Starting the four services, each in its own JVM..."
+                        : "Starting " + services.stream().map(x -> x.module).toList() + "...");
+            }
             for (Service s : Service.values()) {
                 int port = preferDefaultPorts && free(s.defaultPort) ? s.defaultPort : freePort();
                 mesh.ports.put(s, port);
-                mesh.processes.put(s, mesh.launch(s, port, publicKey, config));
+                if (services.contains(s)) {
+                    mesh.processes.put(s, mesh.launch(s, port, publicKey, config));
+                }
             }
-            for (Service s : Service.values()) {
+            for (Service s : services) {
                 mesh.awaitReady(s, Duration.ofSeconds(120));
                 progress.accept("  " + s.module + " is ready on " + mesh.url(s));
             }
@@ -123,7 +134,7 @@ public final class Mesh implements AutoCloseable {
 
     private Process launch(Service s, int port, Path publicKey, Map<String, String> extraConfig) {
         Endpoints e = infra.endpoints();
-        List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+        List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx384m", "-XX:+UseSerialGC",
                 "--enable-native-access=ALL-UNNAMED"));
         Map<String, String> config = new java.util.LinkedHashMap<>(e.quarkusConfig(s.database));
         config.put("quarkus.http.host", "127.0.0.1");
@@ -195,6 +206,11 @@ public final class Mesh implements AutoCloseable {
         Process p = processes.get(s);
         p.destroyForcibly();
         p.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** Starts a service that is not running (killed, or not started), on its port, and waits until it is ready. */
+    public void startService(Service s) {
+        restart(s);
     }
 
     /** Starts a killed service again on the same port. */

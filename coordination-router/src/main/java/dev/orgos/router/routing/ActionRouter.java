@@ -90,6 +90,7 @@ public class ActionRouter {
                             routeOne(record, state, deltas.computeIfAbsent(record.getPartition(), Delta::new), tx);
                         }
                         deltas.values().forEach(d -> d.send(tx, states.get(d.partition).charterKey(), clock.instant()));
+                        summarize(deltas.values());
                         return Uni.createFrom().voidItem();
                     } catch (RuntimeException e) {
                         // a failed Uni aborts the transaction and rewinds the consumer; a thrown exception might not
@@ -157,13 +158,42 @@ public class ActionRouter {
             send(tx, Topics.ESCALATION_REQUESTS, key, WireMapping.escalation(action, decision, now), trace);
         }
         send(tx, Topics.FACTS, key, WireMapping.decidedFact(action, decision, now, config.source(), traceId), trace);
-        LOG.infof("Action %s (%s by agent %s): %s, accountable anchor %s, charter v%d. %s", action.getActionId(),
+        delta.count(decision.outcome());
+        LOG.debugf("Action %s (%s by agent %s): %s, accountable anchor %s, charter v%d. %s", action.getActionId(),
                 action.getActionType(), action.getAgentId(), decision.outcome(), decision.anchor(), decision.charterVersion(),
                 decision.reason());
     }
 
+    /** One line per batch: per action lines are at DEBUG, since at thousands per second they would cost more than deciding. */
+    private static void summarize(java.util.Collection<Delta> deltas) {
+        int autonomous = 0;
+        int escalated = 0;
+        int rejected = 0;
+        for (Delta d : deltas) {
+            autonomous += d.autonomous;
+            escalated += d.escalated;
+            rejected += d.rejected;
+        }
+        if (autonomous + escalated + rejected > 0) {
+            LOG.infof("Decided %d actions: %d autonomous, %d escalated to a human, %d rejected by the charter",
+                    autonomous + escalated + rejected, autonomous, escalated, rejected);
+        }
+    }
+
     /** What one transaction changed in one partition's state; written to the state topic with it. */
     private static final class Delta {
+        int autonomous;
+        int escalated;
+        int rejected;
+
+        void count(Outcome outcome) {
+            switch (outcome) {
+                case AUTONOMOUS -> autonomous++;
+                case ESCALATE -> escalated++;
+                case REJECT -> rejected++;
+            }
+        }
+
         final int partition;
         final List<String> decided = new ArrayList<>();
         final List<BudgetCharge> charges = new ArrayList<>();
