@@ -7,6 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "orgos", mixinStandardHelpOptions = true, version = "orgos 0.1.0",
         description = "The Organizational Operating System: AI workers act, humans stay accountable.",
         subcommands = {DemoCommand.class, UpCommand.class, TestCommand.class, dev.orgos.cli.charter.CharterCommand.class,
+                dev.orgos.cli.ledger.LedgerCommand.class,
                 TokenCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Start with: ./orgos demo"})
 public final class Orgos implements Runnable {
@@ -18,7 +19,7 @@ public final class Orgos implements Runnable {
         CommandLine cli = new CommandLine(new Orgos()).setCaseInsensitiveEnumValuesAllowed(true);
         // a command used wrongly says why and exits 2, without a stack trace
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            if (e instanceof MeshAddress.UsageException) {
+            if (e instanceof MeshAddress.UsageException || e instanceof IllegalArgumentException) {
                 commandLine.getErr().println("orgos " + commandLine.getCommandName() + ": " + e.getMessage());
                 return 2;
             }

@@ -25,6 +25,8 @@ public enum Topics {
     FACTS("orgos.facts", "actionId", 1, AccountabilityFact.getClassSchema()),
     /** One partition: a hash chain is a total order. */
     LEDGER("orgos.ledger", "sequence", 1, LedgerEntry.getClassSchema()),
+    /** Signed checkpoints of the ledger: tree size, Merkle root, time. */
+    CHECKPOINTS("orgos.checkpoints", "tree size", 1, LedgerCheckpoint.getClassSchema()),
     /**
      * The router's per-partition state (decided action ids, budget usage, charter in force), as
      * deltas written in the routing transaction. Same partitions as the actions topic; retention

@@ -77,7 +77,7 @@ class SchemaCompatibilityTest {
             }
             assertTrue(s.getField("eventId") != null, s.getName() + " has no eventId");
             assertTrue(s.getField("occurredAt") != null, s.getName() + " has no occurredAt");
-            if (topic != Topics.CHARTERS && topic != Topics.DEAD_LETTERS && topic != Topics.ROUTER_STATE) {
+            if (!java.util.Set.of(Topics.CHARTERS, Topics.DEAD_LETTERS, Topics.ROUTER_STATE, Topics.CHECKPOINTS).contains(topic)) {
                 assertTrue(s.getField("actionId") != null, s.getName() + " has no actionId");
                 assertTrue(s.getField("agentId") != null, s.getName() + " has no agentId");
             }

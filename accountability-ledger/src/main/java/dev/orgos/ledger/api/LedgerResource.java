@@ -51,7 +51,7 @@ public class LedgerResource {
         filter(sql, args, "agent_id", agentId);
         filter(sql, args, "anchor_role", anchor);
         filter(sql, args, "pathway_id", pathwayId);
-        args.add(Math.max(1, Math.min(limit, 1000)));
+        args.add(Math.max(1, Math.min(limit, 10_000)));
         sql.append(" ORDER BY sequence LIMIT $").append(args.size());
         return db.preparedQuery(sql.toString()).execute(Tuple.from(args)).map(rows -> {
             List<EntryView> out = new ArrayList<>();
@@ -61,6 +61,31 @@ public class LedgerResource {
             return out;
         });
     }
+
+    /** The same entries as JSON lines, for export: one entry per line, oldest first. */
+    @GET
+    @Path("/entries.jsonl")
+    @Produces("application/jsonl")
+    public Uni<String> export(@QueryParam("actionId") String actionId, @QueryParam("agentId") String agentId,
+                              @QueryParam("anchor") String anchor, @QueryParam("pathwayId") String pathwayId,
+                              @QueryParam("after") @DefaultValue("-1") long after,
+                              @QueryParam("limit") @DefaultValue("1000") int limit) {
+        return entries(actionId, agentId, anchor, pathwayId, after, limit).map(list -> {
+            StringBuilder out = new StringBuilder();
+            for (EntryView e : list) {
+                try {
+                    out.append(JSON.writeValueAsString(e)).append('\n');
+                } catch (com.fasterxml.jackson.core.JsonProcessingException ex) {
+                    throw new IllegalStateException(ex);
+                }
+            }
+            return out.toString();
+        });
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper()
+            .registerModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
+            .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
     private static void filter(StringBuilder sql, List<Object> args, String column, String value) {
         if (value != null && !value.isBlank()) {

@@ -46,8 +46,10 @@ public final class Api {
 
     private JsonNode send(HttpRequest.Builder request) {
         try {
-            HttpResponse<String> r = http.send(request.header("Authorization", "Bearer " + token)
-                    .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            if (token != null && !token.isBlank()) {
+                request.header("Authorization", "Bearer " + token);
+            }
+            HttpResponse<String> r = http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() / 100 != 2) {
                 throw new ApiException(r.statusCode(), r.body());
             }
