@@ -104,6 +104,17 @@ class LedgerIT {
                     c.createStatement().executeUpdate("UPDATE ledger_entry SET anchor_role = 'nobody' WHERE action_id = '" + actionId + "'"));
             assertTrue(update.getMessage().contains("append-only"), update.getMessage());
             assertThrows(SQLException.class, () -> c.createStatement().executeUpdate("DELETE FROM ledger_entry WHERE action_id = '" + actionId + "'"));
+            // the role the service runs as has no UPDATE or DELETE privilege at all, trigger or not
+            c.createStatement().execute("SET ROLE orgos_ledger_appender");
+            SQLException denied = assertThrows(SQLException.class, () ->
+                    c.createStatement().executeUpdate("DELETE FROM ledger_entry WHERE action_id = '" + actionId + "'"));
+            assertTrue(denied.getMessage().contains("permission denied"), denied.getMessage());
         }
+        given().auth().oauth2(auditor).queryParam("from", "2000-01-01T00:00:00Z").queryParam("actionId", actionId)
+                .get("/v1/ledger/entries/between").then().statusCode(200).body("size()", equalTo(1));
+        given().auth().oauth2(auditor).queryParam("from", "2999-01-01T00:00:00Z").queryParam("actionId", actionId)
+                .get("/v1/ledger/entries/between").then().statusCode(200).body("size()", equalTo(0));
+        given().auth().oauth2(auditor).queryParam("from", "yesterday")
+                .get("/v1/ledger/entries/between").then().statusCode(400).body("errors[0].field", equalTo("from"));
     }
 }

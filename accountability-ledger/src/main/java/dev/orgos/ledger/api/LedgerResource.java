@@ -44,6 +44,35 @@ public class LedgerResource {
                                         @QueryParam("anchor") String anchor, @QueryParam("pathwayId") String pathwayId,
                                         @QueryParam("after") @DefaultValue("-1") long after,
                                         @QueryParam("limit") @DefaultValue("100") int limit) {
+        return entries(actionId, agentId, anchor, pathwayId, null, null, after, limit);
+    }
+
+    /** Filtered by time too: {@code from} inclusive, {@code to} exclusive, ISO-8601 instants. */
+    @GET
+    @Path("/entries/between")
+    public Uni<List<EntryView>> entriesBetween(@QueryParam("from") String from, @QueryParam("to") String to,
+                                               @QueryParam("actionId") String actionId, @QueryParam("agentId") String agentId,
+                                               @QueryParam("anchor") String anchor, @QueryParam("pathwayId") String pathwayId,
+                                               @QueryParam("after") @DefaultValue("-1") long after,
+                                               @QueryParam("limit") @DefaultValue("100") int limit) {
+        return entries(actionId, agentId, anchor, pathwayId, instant("from", from), instant("to", to), after, limit);
+    }
+
+    private static java.time.OffsetDateTime instant(String name, String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return Instant.parse(value).atOffset(java.time.ZoneOffset.UTC);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new jakarta.ws.rs.WebApplicationException(dev.orgos.service.problem.Problem.response(400, "Invalid query",
+                    "A time filter is not an ISO-8601 instant.", List.of(new dev.orgos.service.problem.Problem.FieldError(name,
+                            "must be an ISO-8601 instant such as 2026-11-26T10:00:00Z"))));
+        }
+    }
+
+    private Uni<List<EntryView>> entries(String actionId, String agentId, String anchor, String pathwayId,
+                                         java.time.OffsetDateTime from, java.time.OffsetDateTime to, long after, int limit) {
         List<Object> args = new ArrayList<>();
         StringBuilder sql = new StringBuilder("SELECT * FROM ledger_entry WHERE sequence > $1");
         args.add(after);
@@ -51,6 +80,14 @@ public class LedgerResource {
         filter(sql, args, "agent_id", agentId);
         filter(sql, args, "anchor_role", anchor);
         filter(sql, args, "pathway_id", pathwayId);
+        if (from != null) {
+            args.add(from);
+            sql.append(" AND sealed_at >= $").append(args.size());
+        }
+        if (to != null) {
+            args.add(to);
+            sql.append(" AND sealed_at < $").append(args.size());
+        }
         args.add(Math.max(1, Math.min(limit, 10_000)));
         sql.append(" ORDER BY sequence LIMIT $").append(args.size());
         return db.preparedQuery(sql.toString()).execute(Tuple.from(args)).map(rows -> {
