@@ -46,8 +46,10 @@ public class LedgerWriter {
 
     @Incoming("facts")
     public Uni<Void> seal(KafkaRecordBatch<String, AccountabilityFact> batch) {
-        return current().chain(base -> {
-            SealedState working = base.copy();
+        return current().chain(working -> {
+            // The state is changed in place: if the transaction fails it is thrown away and read
+            // again from the ledger topic, so there is nothing to roll back (and no copy to make).
+            long first = working.chain.nextSequence();
             return transactions.withTransactionAndAck(batch, tx -> {
                         try {
                             for (KafkaRecord<String, AccountabilityFact> record : batch) {
@@ -59,7 +61,12 @@ public class LedgerWriter {
                             return Uni.createFrom().failure(e);
                         }
                     })
-                    .invoke(() -> state = working)
+                    .invoke(() -> {
+                        if (working.chain.nextSequence() > first) {
+                            // one line per batch: per-entry lines (DEBUG) would cost more than sealing at thousands a second
+                            LOG.infof("Sealed ledger entries #%d to #%d", first, working.chain.nextSequence() - 1);
+                        }
+                    })
                     .onFailure().invoke(e -> {
                         LOG.warnf("Sealing a batch failed (%s); the chain will be re-read from the ledger topic", e.getMessage());
                         state = null;
@@ -83,7 +90,7 @@ public class LedgerWriter {
         LedgerChain.Sealed sealed = working.chain.append(clock.millis(), canonical);
         working.remember(fact.getEventId());
         tx.send(KafkaRecord.of(Topics.LEDGER.topic(), Long.toString(sealed.sequence()), FactMapping.entry(fact, canonical, sealed)));
-        LOG.infof("Ledger #%d %s: %s [anchor %s%s]", sealed.sequence(), fact.getFactType(), fact.getSummary(),
+        LOG.debugf("Ledger #%d %s: %s [anchor %s%s]", sealed.sequence(), fact.getFactType(), fact.getSummary(),
                 fact.getAnchor().getRole(), fact.getAnchor().getPerson() == null ? "" : ", " + fact.getAnchor().getPerson());
     }
 

@@ -27,9 +27,6 @@ final class SealedState {
         return new SealedState(LedgerChain.genesis(), new LinkedHashSet<>());
     }
 
-    SealedState copy() {
-        return new SealedState(chain.copy(), new LinkedHashSet<>(recent));
-    }
 
     boolean alreadySealed(String eventId) {
         return recent.contains(eventId);

@@ -9,6 +9,7 @@ import jakarta.inject.Inject;
 import java.nio.ByteBuffer;
 import java.time.ZoneOffset;
 import java.util.Arrays;
+import java.util.List;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /** Copies sealed entries into PostgreSQL. Inserts only, idempotent by sequence: replays change nothing. */
@@ -18,23 +19,32 @@ public class LedgerProjection {
     @Inject
     PgPool db;
 
+    /** In batches: one round trip for many entries keeps the database from competing with the sealing for the CPU. */
     @Incoming("ledger-store")
-    public Uni<Void> store(LedgerEntry e) {
+    public Uni<Void> store(List<LedgerEntry> batch) {
+        List<Tuple> rows = batch.stream().filter(java.util.Objects::nonNull).map(LedgerProjection::row).toList();
+        if (rows.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
         return db.preparedQuery("""
                 INSERT INTO ledger_entry (sequence, sealed_at, fact_event_id, fact_type, action_id, agent_id, anchor_role,
                     anchor_person, pathway_id, charter_version, charter_digest, trace_id, fact, previous_hash, entry_hash)
                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
                 ON CONFLICT (sequence) DO NOTHING""")
-                .execute(Tuple.from(Arrays.asList(e.getSequence(), e.getSealedAt().atOffset(ZoneOffset.UTC), e.getFactEventId(),
-                        e.getFactType().name(), e.getActionId(), e.getAgentId(), e.getAnchor().getRole(), e.getAnchor().getPerson(),
-                        e.getPathwayId(), e.getCharterVersion(), e.getCharterDigest(), e.getTraceId(),
-                        io.vertx.core.buffer.Buffer.buffer(bytes(e.getFact())),
-                        io.vertx.core.buffer.Buffer.buffer(bytes(e.getPreviousHash())),
-                        io.vertx.core.buffer.Buffer.buffer(bytes(e.getEntryHash())))))
+                .executeBatch(rows)
                 // a database hiccup is retried; if it persists, the channel stops (health DOWN)
                 // rather than skip an entry and leave a gap in the auditors' copy
                 .onFailure().retry().withBackOff(java.time.Duration.ofMillis(200), java.time.Duration.ofSeconds(5)).atMost(10)
                 .replaceWithVoid();
+    }
+
+    private static Tuple row(LedgerEntry e) {
+        return Tuple.from(Arrays.asList(e.getSequence(), e.getSealedAt().atOffset(ZoneOffset.UTC), e.getFactEventId(),
+                e.getFactType().name(), e.getActionId(), e.getAgentId(), e.getAnchor().getRole(), e.getAnchor().getPerson(),
+                e.getPathwayId(), e.getCharterVersion(), e.getCharterDigest(), e.getTraceId(),
+                io.vertx.core.buffer.Buffer.buffer(bytes(e.getFact())),
+                io.vertx.core.buffer.Buffer.buffer(bytes(e.getPreviousHash())),
+                io.vertx.core.buffer.Buffer.buffer(bytes(e.getEntryHash()))));
     }
 
     static byte[] bytes(ByteBuffer b) {
