@@ -43,7 +43,7 @@ class EscalationLifecycleIT {
     final String dave = DevTokens.human("dave", List.of("pricing"), Duration.ofMinutes(10));
     final String bot = DevTokens.agent("refund-bot", Duration.ofMinutes(10));
 
-    static EscalationRaised raised(String actionId, int approvals) {
+    public static EscalationRaised raised(String actionId, int approvals) {
         ActionProposed action = ActionProposed.newBuilder().setEventId(UUID.randomUUID().toString()).setActionId(actionId)
                 .setAgentId("refund-bot").setOccurredAt(Instant.now()).setActionType("refund.issue").setAmount(2400.0)
                 .setConfidence(0.97).build();

@@ -113,6 +113,43 @@ public class EscalationResource {
         return uuid == null ? Uni.createFrom().item(notFound(id)) : desk.reject(uuid, caller(), body.reason().trim()).map(o -> respond(id, o));
     }
 
+    /** {"to": "bob"} hands the task to another member of its anchor; {"up": true} moves it to the next anchor of the chain. */
+    public record ReassignRequest(String to, Boolean up, String reason) {
+    }
+
+    public record CommentRequest(String text) {
+    }
+
+    @POST
+    @Path("/{id}/reassign")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<Response> reassign(@PathParam("id") String id, ReassignRequest body) {
+        boolean up = body != null && Boolean.TRUE.equals(body.up());
+        if (body == null || (!up && (body.to() == null || body.to().isBlank()))) {
+            return Uni.createFrom().item(Problem.response(400, "Invalid reassignment", "Say to whom, or that it goes up the chain.",
+                    List.of(new Problem.FieldError("to", "is required unless \"up\" is true"))));
+        }
+        UUID uuid = parse(id);
+        return uuid == null ? Uni.createFrom().item(notFound(id))
+                : desk.reassign(uuid, caller(), up ? null : body.to().trim(), up, body.reason()).map(o -> respond(id, o));
+    }
+
+    @POST
+    @Path("/{id}/comments")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<Response> comment(@PathParam("id") String id, CommentRequest body) {
+        if (body == null || body.text() == null || body.text().isBlank()) {
+            return Uni.createFrom().item(Problem.response(400, "Invalid comment", "A comment needs text.",
+                    List.of(new Problem.FieldError("text", "is required"))));
+        }
+        if (body.text().length() > 4000) {
+            return Uni.createFrom().item(Problem.response(400, "Invalid comment", "A comment is at most 4,000 characters.",
+                    List.of(new Problem.FieldError("text", "is longer than 4000 characters"))));
+        }
+        UUID uuid = parse(id);
+        return uuid == null ? Uni.createFrom().item(notFound(id)) : desk.comment(uuid, caller(), body.text().trim()).map(o -> respond(id, o));
+    }
+
     private Response respond(String id, Outcome outcome) {
         return switch (outcome) {
             case Outcome.Done d -> Response.ok(view(d.task(), List.of(), List.of())).build();

@@ -14,4 +14,19 @@ public interface EscalationConfig {
     /** How often the outbox relay looks for events left behind (it also runs right after every commit). */
     @WithDefault("1s")
     Duration outboxInterval();
+
+    /** How often overdue escalations are moved up their chain or expired. */
+    @WithDefault("1s")
+    Duration deadlineCheckInterval();
+
+    /** Where assignments and escalations are announced, besides the log. */
+    Webhook webhook();
+
+    interface Webhook {
+        /** The URL that receives a signed JSON POST per assignment or escalation; none by default. */
+        java.util.Optional<String> url();
+
+        /** The shared secret of the X-Orgos-Signature HMAC-SHA256 header; from the environment, never the repository. */
+        java.util.Optional<String> secret();
+    }
 }

@@ -15,7 +15,6 @@ import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,14 +41,17 @@ public class EscalationDesk {
     @Inject
     dev.orgos.escalation.outbox.OutboxRelay relay;
 
-    Clock clock = Clock.systemUTC();
+    @Inject
+    EscalationClock clock;
+    @Inject
+    dev.orgos.escalation.notify.Notifications notifications;
 
     /** Opens the task for an escalated action, once: a redelivered request changes nothing. */
     public Uni<Void> open(EscalationRaised r, String traceId) {
         return committed(() -> EscalationTask.findByAction(r.getActionId()).chain(existing -> {
             if (existing != null) {
                 LOG.debugf("Escalation for action %s is already open as %s; redelivery ignored", r.getActionId(), existing.id);
-                return Uni.createFrom().voidItem();
+                return Uni.createFrom().<EscalationTask>nullItem();
             }
             Instant now = clock.instant();
             Anchor anchor = anchors.anchor(r.getAnchor().getRole());
@@ -86,8 +88,123 @@ public class EscalationDesk {
                             Map.of("escalationId", t.id.toString(), "level", "0", "acknowledgeBy", t.acknowledgeBy.toString(),
                                     "resolveBy", t.resolveBy.toString()), config.source(), now), traceId))
                     .invoke(() -> LOG.infof("Escalation %s opened for action %s (%s by %s): assigned to %s, acknowledge by %s",
-                            t.id, t.actionId, t.actionType, t.agentId, who, t.acknowledgeBy));
-        }));
+                            t.id, t.actionId, t.actionType, t.agentId, who, t.acknowledgeBy))
+                    .replaceWith(t);
+        })).invoke(t -> {
+            if (t != null) {
+                notify("ASSIGNED", t, "New escalation: " + t.actionType + " by " + t.agentId + ". " + t.escalationReason);
+            }
+        }).replaceWithVoid();
+    }
+
+    private void notify(String kind, EscalationTask t, String summary) {
+        notifications.send(new dev.orgos.escalation.notify.Notification(kind, t.id.toString(), t.actionId, t.actionType, t.agentId,
+                t.anchor, t.assignee, t.level, t.currentDeadline(), summary));
+    }
+
+    /**
+     * Moves every overdue task on: not acknowledged by its deadline, or acknowledged and not
+     * resolved by its deadline, it goes to the next anchor of the chain; past the last level it
+     * EXPIRES and the agent is told no. Silence is never consent. Rows are claimed with FOR
+     * UPDATE SKIP LOCKED, so replicas never move the same task twice.
+     *
+     * @return how many tasks were moved (at most one page)
+     */
+    public Uni<Integer> sweep() {
+        Instant now = clock.instant();
+        java.util.List<EscalationTask> moved = new java.util.ArrayList<>();
+        return committed(() -> Panache.getSession().chain(session -> session.createNativeQuery("""
+                        SELECT * FROM escalation_task
+                        WHERE (status = 'OPEN' AND acknowledge_by <= :now) OR (status = 'ACKNOWLEDGED' AND resolve_by <= :now)
+                        ORDER BY acknowledge_by LIMIT 100 FOR UPDATE SKIP LOCKED""", EscalationTask.class)
+                .setParameter("now", now).getResultList())
+                .chain(tasks -> {
+                    Uni<Void> chain = Uni.createFrom().voidItem();
+                    for (EscalationTask t : tasks) {
+                        String why = t.status == TaskStatus.OPEN ? "nobody acknowledged it by " + t.acknowledgeBy
+                                : "it was acknowledged but not decided by " + t.resolveBy;
+                        chain = chain.chain(() -> moveUp(t, null, why, now)).invoke(() -> moved.add(t));
+                    }
+                    return chain.replaceWith(tasks.size());
+                }))
+                .invoke(() -> moved.forEach(t -> notify(t.status == TaskStatus.EXPIRED ? "EXPIRED" : "ESCALATED", t,
+                        t.status == TaskStatus.EXPIRED ? "Escalation expired without a decision: the agent was told no"
+                                : "Escalated to you: " + t.actionType + " by " + t.agentId + ". " + t.escalationReason)));
+    }
+
+    /** To the next anchor of the chain, or EXPIRED past the last one. {@code by} is the human who moved it, or null for a deadline. */
+    private Uni<Void> moveUp(EscalationTask t, String by, String why, Instant now) {
+        Anchor current = anchors.anchor(t.anchor);
+        if (current.escalatesTo() == null) {
+            if (by != null) {
+                return Uni.createFrom().failure(new IllegalStateException("'" + t.anchor + "' is the top of its chain"));
+            }
+            return TaskHistory.of(t.id, now, "EXPIRED", null, why + "; '" + t.anchor + "' is the top of the chain").persist()
+                    .chain(() -> resolve(t, Resolution.EXPIRED, VerdictStatus.EXPIRED, java.util.List.of(),
+                            "No human decided in time (" + why + " at the last level of the chain). Silence is never consent: "
+                                    + "the action must not proceed.", now))
+                    .replaceWithVoid();
+        }
+        String from = t.anchor;
+        Anchor next = anchors.anchor(current.escalatesTo());
+        t.anchor = next.id();
+        t.level++;
+        t.assignee = next.onCallAt(now);
+        t.status = TaskStatus.OPEN;
+        t.acknowledgeBy = now.plus(next.acknowledgeWithin()).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        t.resolveBy = t.acknowledgeBy.plus(next.resolveWithin());
+        t.updatedAt = now;
+        String to = t.assignee == null ? "anchor " + t.anchor : t.assignee + " (on call for " + t.anchor + ")";
+        String because = by == null ? why : "moved up the chain by " + by + (why == null ? "" : ": " + why);
+        return TaskHistory.of(t.id, now, "ESCALATED", by, "from " + from + " to " + to + " because " + because).persist()
+                .chain(() -> outbox.add(Topics.ESCALATION_EVENTS, t.actionId, Events.escalated(t, from, because, now), t.traceId))
+                .chain(() -> outbox.add(Topics.ESCALATION_EVENTS, t.actionId, Events.assigned(t, now), t.traceId))
+                .chain(() -> outbox.add(Topics.VERDICTS, t.actionId, Events.escalatedVerdict(t, now), t.traceId))
+                .chain(() -> outbox.add(Topics.FACTS, t.actionId, Events.fact(t, FactType.ESCALATION_ESCALATED, t.assignee,
+                        "Escalation of " + t.actionType + " by " + t.agentId + " moved from " + from + " to " + to + " because " + because,
+                        Map.of("escalationId", t.id.toString(), "level", Integer.toString(t.level), "fromAnchor", from,
+                                "acknowledgeBy", t.acknowledgeBy.toString()), config.source(), now), t.traceId))
+                .invoke(() -> LOG.infof("Escalation %s (action %s) moved from %s to %s (level %d) because %s", t.id, t.actionId, from,
+                        to, t.level, because));
+    }
+
+    /** Hands the task to another member of its anchor, or up the chain; the caller must hold the authority to act. */
+    public Uni<Outcome> reassign(UUID id, Caller caller, String toMember, boolean up, String reason) {
+        return act(id, caller, "reassign", t -> {
+            Instant now = clock.instant();
+            if (up) {
+                if (anchors.anchor(t.anchor).escalatesTo() == null) {
+                    return Uni.createFrom().item(new Outcome.Conflict("'" + t.anchor + "' is the top of its escalation chain"));
+                }
+                return moveUp(t, caller.name(), reason, now).replaceWith(new Outcome.Done(t));
+            }
+            Anchor anchor = anchors.anchor(t.anchor);
+            if (toMember == null || !anchor.members().contains(toMember)) {
+                return Uni.createFrom().item(new Outcome.Conflict("'" + toMember + "' is not a member of anchor '" + t.anchor
+                        + "' (members: " + anchor.members() + ")"));
+            }
+            String from = t.assignee;
+            t.assignee = toMember;
+            t.updatedAt = now;
+            return TaskHistory.of(t.id, now, "REASSIGNED", caller.name(), "from " + from + " to " + toMember
+                            + (reason == null ? "" : ": " + reason)).persist()
+                    .chain(() -> outbox.add(Topics.ESCALATION_EVENTS, t.actionId, Events.assigned(t, now), t.traceId))
+                    .chain(() -> outbox.add(Topics.FACTS, t.actionId, Events.fact(t, FactType.ESCALATION_ASSIGNED, toMember,
+                            caller.name() + " reassigned the escalation of " + t.actionType + " by " + t.agentId + " from " + from + " to "
+                                    + toMember, Map.of("escalationId", t.id.toString(), "reassignedBy", caller.name()), config.source(), now),
+                            t.traceId))
+                    .replaceWith(new Outcome.Done(t));
+        }).invoke(o -> {
+            if (o instanceof Outcome.Done d) {
+                notify(up ? "ESCALATED" : "ASSIGNED", d.task(), "Reassigned to you by " + caller.name() + ": " + d.task().actionType);
+            }
+        });
+    }
+
+    /** A remark on the task's record; anyone who may act on it may comment. */
+    public Uni<Outcome> comment(UUID id, Caller caller, String text) {
+        return act(id, caller, "comment on", t -> TaskHistory.of(t.id, clock.instant(), "COMMENT", caller.name(), text).persist()
+                .replaceWith(new Outcome.Done(t)));
     }
 
     /** A request nobody can read is kept on the dead-letter topic, with the reason, and the stream goes on. */
@@ -165,14 +282,16 @@ public class EscalationDesk {
         t.resolvedAt = now;
         t.updatedAt = now;
         t.resolutionReason = reason;
-        String summary = "Escalation of " + t.actionType + " by " + t.agentId + " " + resolution.name().toLowerCase()
-                + " by " + String.join(" and ", deciders) + " (" + t.anchor + "): " + reason;
+        String summary = resolution == Resolution.EXPIRED
+                ? "Escalation of " + t.actionType + " by " + t.agentId + " expired at anchor " + t.anchor + ": " + reason
+                : "Escalation of " + t.actionType + " by " + t.agentId + " " + resolution.name().toLowerCase()
+                        + " by " + String.join(" and ", deciders) + " (" + t.anchor + "): " + reason;
         Map<String, String> details = new LinkedHashMap<>();
         details.put("escalationId", t.id.toString());
         details.put("resolution", resolution.name());
         details.put("decidedBy", String.join(",", deciders));
         details.put("reason", reason);
-        String person = deciders.get(deciders.size() - 1);
+        String person = deciders.isEmpty() ? null : deciders.get(deciders.size() - 1);
         return outbox.add(Topics.ESCALATION_EVENTS, t.actionId, Events.resolved(t, resolution, deciders, reason, now), t.traceId)
                 .chain(() -> outbox.add(Topics.FACTS, t.actionId,
                         Events.fact(t, FactType.ESCALATION_RESOLVED, person, summary, details, config.source(), now), t.traceId))
@@ -197,7 +316,7 @@ public class EscalationDesk {
             if (refusal != null) {
                 return Uni.createFrom().item((Outcome) new Outcome.Refused(refusal));
             }
-            if (!t.status.isOpen()) {
+            if (!t.status.isOpen() && !"comment on".equals(verb)) {
                 return Uni.createFrom().item((Outcome) new Outcome.Conflict("the escalation is already " + t.status));
             }
             return change.apply(t);

@@ -25,6 +25,11 @@ final class Events {
                 .setAssignee(t.assignee).setAcknowledgeBy(t.acknowledgeBy).setResolveBy(t.resolveBy).build());
     }
 
+    static EscalationEvent escalated(EscalationTask t, String fromAnchor, String why, Instant now) {
+        return event(t, now, anchor(t.anchor, t.assignee), dev.orgos.schema.EscalationEscalated.newBuilder()
+                .setFromAnchor(fromAnchor).setToAnchor(t.anchor).setWhy(why).build());
+    }
+
     static EscalationEvent acknowledged(EscalationTask t, String by, Instant now) {
         return event(t, now, anchor(t.anchor, by), EscalationAcknowledged.newBuilder().setBy(by).build());
     }
