@@ -215,8 +215,15 @@ public final class Mesh implements AutoCloseable {
 
     /** Starts a killed service again on the same port. */
     public void restart(Service s) {
+        restart(s, Map.of());
+    }
+
+    /** Starts a killed service again on the same port, with some settings changed for this run. */
+    public void restart(Service s, Map<String, String> overrides) {
         Path publicKey = workDir.resolve("keys").resolve("jwt-public.pem");
-        processes.put(s, launch(s, ports.get(s), publicKey, serviceConfig));
+        Map<String, String> config = new java.util.LinkedHashMap<>(serviceConfig);
+        config.putAll(overrides);
+        processes.put(s, launch(s, ports.get(s), publicKey, config));
         awaitReady(s, Duration.ofSeconds(120));
     }
 

@@ -15,6 +15,13 @@ public interface EscalationConfig {
     @WithDefault("1s")
     Duration outboxInterval();
 
+    /**
+     * Whether the outbox is published. Off only to simulate a crash between the database commit
+     * and the publish: the events then wait in the outbox until a relay runs.
+     */
+    @WithDefault("true")
+    boolean outboxRelayEnabled();
+
     /** How often overdue escalations are moved up their chain or expired. */
     @WithDefault("1s")
     Duration deadlineCheckInterval();

@@ -49,7 +49,13 @@ public class OutboxRelay {
      * at the next tick. Never runs twice at once in this instance; a kick during a run causes
      * one more run.
      */
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "orgos.escalation.outbox-relay-enabled", defaultValue = "true")
+    boolean enabled;
+
     public void kick() {
+        if (!enabled) {
+            return; // only ever off to test a crash between the database commit and the publish
+        }
         if (!running.compareAndSet(false, true)) {
             again.set(true);
             return;

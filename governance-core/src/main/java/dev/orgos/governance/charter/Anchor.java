@@ -14,6 +14,7 @@ import java.util.List;
  * @param acknowledgeWithin how long an assigned escalation may wait for acknowledgement
  * @param resolveWithin how long an acknowledged escalation may wait for a decision
  * @param escalatesTo the next anchor in the chain, or null at the top
+ * @param overrides temporary replacements: who is on call instead, from when until when
  */
 public record Anchor(
         String id,
@@ -23,14 +24,33 @@ public record Anchor(
         Duration shiftLength,
         Duration acknowledgeWithin,
         Duration resolveWithin,
-        String escalatesTo) {
+        String escalatesTo,
+        List<Override> overrides) {
+
+    /** {@code member} is on call in [{@code from}, {@code until}), whatever the rotation says. */
+    public record Override(String member, Instant from, Instant until) {
+        boolean covers(Instant when) {
+            return !when.isBefore(from) && when.isBefore(until);
+        }
+    }
 
     public Anchor {
         members = List.copyOf(members);
+        overrides = overrides == null ? List.of() : List.copyOf(overrides);
     }
 
-    /** The member on call at the given instant, by plain round-robin shifts; null with no members. */
+    public Anchor(String id, String description, List<String> members, Instant rotationStart, Duration shiftLength,
+                  Duration acknowledgeWithin, Duration resolveWithin, String escalatesTo) {
+        this(id, description, members, rotationStart, shiftLength, acknowledgeWithin, resolveWithin, escalatesTo, List.of());
+    }
+
+    /** The member on call at the given instant: an override if one covers it, else round-robin shifts; null with no members. */
     public String onCallAt(Instant when) {
+        for (Override o : overrides) {
+            if (o.covers(when)) {
+                return o.member();
+            }
+        }
         if (members.isEmpty()) {
             return null;
         }

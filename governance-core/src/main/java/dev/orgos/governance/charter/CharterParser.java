@@ -83,7 +83,7 @@ public final class CharterParser {
                     a.rotation == null || a.rotation.shift == null ? Duration.ofDays(7) : a.rotation.shift,
                     a.acknowledgeWithin == null ? Duration.ofMinutes(15) : a.acknowledgeWithin,
                     a.resolveWithin == null ? Duration.ofHours(4) : a.resolveWithin,
-                    a.escalatesTo));
+                    a.escalatesTo, a.rotation == null ? List.of() : overrides(source, a, problems)));
         }
         Map<String, Anchor> byId;
         try {
@@ -206,6 +206,20 @@ public final class CharterParser {
         return warnings;
     }
 
+    private static List<Anchor.Override> overrides(String source, AnchorDoc a, List<String> problems) {
+        List<Anchor.Override> out = new ArrayList<>();
+        for (OverrideDoc o : nonNull(a.rotation.overrides)) {
+            if (blank(o.member) || o.from == null || o.until == null || !o.until.isAfter(o.from)) {
+                problems.add(source + ": anchor '" + a.id + "': every rotation override needs a member, 'from' and a later 'until'");
+            } else if (!nonNull(a.members).contains(o.member)) {
+                problems.add(source + ": anchor '" + a.id + "': override member '" + o.member + "' is not one of its members");
+            } else {
+                out.add(new Anchor.Override(o.member, o.from, o.until));
+            }
+        }
+        return out;
+    }
+
     /** Every chain must end at an anchor with at least one human, without going round in circles. */
     private static void checkChain(String source, Anchor start, Map<String, Anchor> byId, List<String> problems) {
         Set<String> seen = new HashSet<>();
@@ -290,6 +304,13 @@ public final class CharterParser {
     static final class RotationDoc {
         @JsonProperty public Instant start;
         @JsonProperty public Duration shift;
+        @JsonProperty public List<OverrideDoc> overrides;
+    }
+
+    static final class OverrideDoc {
+        @JsonProperty public String member;
+        @JsonProperty public Instant from;
+        @JsonProperty public Instant until;
     }
 
     static final class PathwayDoc {

@@ -19,7 +19,11 @@ class CharterParserTest {
             members: [olivia]
           - id: fin
             members: [alice, bob]
-            rotation: {start: "2026-01-01T00:00:00Z", shift: PT8H}
+            rotation:
+              start: "2026-01-01T00:00:00Z"
+              shift: PT8H
+              overrides:
+                - {member: bob, from: "2026-02-01T00:00:00Z", until: "2026-02-02T00:00:00Z"}
             escalatesTo: board
         pathways:
           - id: refunds
@@ -50,7 +54,7 @@ class CharterParserTest {
     void unknownFieldIsReportedWithLineAndColumn() {
         var e = assertThrows(CharterException.class,
                 () -> CharterParser.parse("t.yaml", MINIMAL.replace("limits: {maxAmount: 100}", "limitz: {maxAmount: 100}")));
-        assertTrue(e.getMessage().contains("t.yaml: line 15, column 13: unknown field 'limitz'"), e.getMessage());
+        assertTrue(e.getMessage().contains("t.yaml: line 19, column 13: unknown field 'limitz'"), e.getMessage());
         // reported together with what follows from it, in one run
         assertTrue(e.getMessage().contains("'limits' must declare at least one bound"), e.getMessage());
     }
@@ -74,12 +78,12 @@ class CharterParserTest {
     void celErrorsPointAtFileLineAndColumn() {
         var e = assertThrows(CharterException.class, () -> CharterParser.parse("t.yaml",
                 MINIMAL.replace("has(action.parameters.vip) && action.parameters.vip", "action.amount > ")));
-        // the expression starts on line 18, column 16 of the file, after the opening quote
-        assertTrue(e.getMessage().startsWith("t.yaml: line 18, column "), e.getMessage());
+        // the expression starts on line 22, column 16 of the file, after the opening quote
+        assertTrue(e.getMessage().startsWith("t.yaml: line 22, column "), e.getMessage());
         assertTrue(e.getMessage().contains("trigger 'vip'"), e.getMessage());
         var typeError = assertThrows(CharterException.class, () -> CharterParser.parse("t.yaml",
                 MINIMAL.replace("has(action.parameters.vip) && action.parameters.vip", "action.amount + 1")));
-        assertTrue(typeError.getMessage().contains("line 18"), typeError.getMessage());
+        assertTrue(typeError.getMessage().contains("line 22"), typeError.getMessage());
     }
 
     @Test
@@ -109,5 +113,8 @@ class CharterParserTest {
         assertEquals("alice", fin.onCallAt(Instant.parse("2026-01-01T07:59:00Z")));
         assertEquals("bob", fin.onCallAt(Instant.parse("2026-01-01T08:00:00Z")));
         assertEquals("alice", fin.onCallAt(Instant.parse("2026-01-01T16:00:00Z")));
+        // on 1 February bob covers every shift, alice's too (08:00 would be hers); the day after, the rotation resumes
+        assertEquals("bob", fin.onCallAt(Instant.parse("2026-02-01T08:00:00Z")));
+        assertEquals("alice", fin.onCallAt(Instant.parse("2026-02-02T00:00:00Z")));
     }
 }

@@ -22,10 +22,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The router is killed (SIGKILL) in the middle of a stream and started again: afterwards every
- * action has exactly one decision, and the ledger holds exactly one decision fact for each.
+ * Crashes, as in production: services killed with SIGKILL at the worst moments and started
+ * again, then everything counted. Nothing may be lost, nothing doubled.
  */
-class RouterCrashIT {
+class CrashIT {
 
     static final int ACTIONS = 3000;
     static final Duration WAIT = Duration.ofSeconds(120);
@@ -56,6 +56,10 @@ class RouterCrashIT {
         return out;
     }
 
+    /**
+     * The router is killed in the middle of a stream and started again: afterwards every action
+     * has exactly one decision, and the ledger exactly one decision fact for each.
+     */
     @Test
     void everyActionIsDecidedExactlyOnceAcrossAKill() throws Exception {
         TopicProbe kafka = new TopicProbe(mesh.endpoints());
@@ -78,6 +82,49 @@ class RouterCrashIT {
         var sealed = kafka.<LedgerEntry>readAll(Topics.LEDGER.topic(), r -> isDecisionOf(r.value(), run));
         assertEquals(ACTIONS, sealed.size(), "ledger decision facts: a duplicate would make this larger");
         assertEquals(ACTIONS, sealed.stream().map(r -> r.value().getActionId()).distinct().count());
+    }
+
+    /**
+     * The escalation service dies after committing a human's decision to PostgreSQL and before
+     * publishing it: the decision waits in the outbox, and the next run publishes it, once.
+     */
+    @Test
+    void aDecisionCommittedButNotPublishedBeforeACrashReachesTheAgentExactlyOnce() throws Exception {
+        mesh.kill(Service.ESCALATION_SERVICE);
+        mesh.restart(Service.ESCALATION_SERVICE, Map.of("orgos.escalation.outbox-relay-enabled", "false"));
+        var worker = new dev.orgos.client.WorkerClient(java.net.URI.create(mesh.url(Service.EXECUTION_GATEWAY)),
+                () -> dev.orgos.infra.DevTokens.agent("outbox-bot", Duration.ofMinutes(10)));
+        var alice = new dev.orgos.cli.http.Api(mesh.url(Service.ESCALATION_SERVICE),
+                dev.orgos.infra.DevTokens.human("alice", List.of("finance-ops"), Duration.ofMinutes(10)));
+        String actionId = worker.submit(dev.orgos.client.Action.of("outbox-" + UUID.randomUUID(), "refund.issue").amount(900, "EUR").confidence(0.95));
+        var task = org.awaitility.Awaitility.await().atMost(WAIT).until(() -> {
+            for (var t : alice.get("/v1/escalations", Map.of())) {
+                if (t.get("actionId").asText().equals(actionId)) {
+                    return t;
+                }
+            }
+            return null;
+        }, t -> t != null);
+        alice.post("/v1/escalations/" + task.get("id").asText() + "/approve", Map.of("reason", "fine"));
+        var db = mesh.endpoints();
+        try (var c = java.sql.DriverManager.getConnection(db.jdbcUrl("orgos_escalation"), db.pgUser(), db.pgPassword());
+             var rs = c.createStatement().executeQuery("SELECT count(*) FROM outbox WHERE sent_at IS NULL AND record_key = '" + actionId + "'")) {
+            rs.next();
+            org.junit.jupiter.api.Assertions.assertTrue(rs.getInt(1) >= 4, "the decision and its events wait in the outbox");
+        }
+        mesh.kill(Service.ESCALATION_SERVICE); // the crash: committed, never published
+        mesh.restart(Service.ESCALATION_SERVICE);
+
+        assertEquals("APPROVED", worker.awaitFinal(actionId, WAIT).status());
+        TopicProbe kafka = new TopicProbe(mesh.endpoints());
+        kafka.<LedgerEntry>await(Topics.LEDGER.topic(), r -> actionId.equals(r.value().getActionId())
+                && r.value().getFactType() == FactType.VERDICT_ISSUED, l -> !l.isEmpty(), WAIT);
+        var verdicts = kafka.<dev.orgos.schema.Verdict>readAll(Topics.VERDICTS.topic(),
+                r -> r.value().getActionId().equals(actionId) && r.value().getStatus() == dev.orgos.schema.VerdictStatus.APPROVED);
+        assertEquals(1, verdicts.size(), "exactly one approval verdict");
+        var resolved = kafka.<LedgerEntry>readAll(Topics.LEDGER.topic(), r -> actionId.equals(r.value().getActionId())
+                && r.value().getFactType() == FactType.ESCALATION_RESOLVED);
+        assertEquals(1, resolved.size(), "exactly one resolution in the ledger");
     }
 
     private static boolean isDecisionOf(LedgerEntry e, String run) {
