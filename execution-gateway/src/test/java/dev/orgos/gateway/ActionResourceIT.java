@@ -92,6 +92,146 @@ class ActionResourceIT {
         assertTrue(seen.stream().noneMatch(r -> r.value().getActionId().equals(id)), "an invalid action reached Kafka");
     }
 
+    String post(String token, String body, String key) {
+        var req = given().auth().oauth2(token).contentType("application/json").body(body);
+        if (key != null) {
+            req = req.header("Idempotency-Key", key);
+        }
+        return req.post("/v1/actions").then().statusCode(202).extract().path("actionId");
+    }
+
+    void verdict(String id, VerdictStatus status, Instant at) {
+        kafka.send(Topics.VERDICTS.topic(), id, Verdict.newBuilder().setEventId(UUID.randomUUID().toString())
+                .setActionId(id).setAgentId("refund-bot").setOccurredAt(at).setStatus(status)
+                .setAnchor(AnchorRef.newBuilder().setRole("finance-ops").setPerson(null).build())
+                .setDecidedBy(status == VerdictStatus.APPROVED ? List.of("alice") : List.of()).setReason("test").setCharterVersion(1).build());
+    }
+
+    @Test
+    void aRetryWithTheSameIdempotencyKeyGetsTheOriginalAcceptanceAndSendsNothingMore() {
+        String key = "key-" + UUID.randomUUID();
+        String body = "{\"actionType\":\"refund.issue\",\"amount\":12}";
+        String first = post(token, body, key);
+        given().auth().oauth2(token).contentType("application/json").header("Idempotency-Key", key).body(body)
+                .post("/v1/actions").then().statusCode(202).header("Idempotent-Replayed", "true").body("actionId", equalTo(first));
+        given().auth().oauth2(token).contentType("application/json").header("Idempotency-Key", key)
+                .body("{\"actionType\":\"refund.issue\",\"amount\":13}")
+                .post("/v1/actions").then().statusCode(409).body("errors[0].field", equalTo("Idempotency-Key"));
+        String marker = post(token, "{\"actionType\":\"refund.issue\"}", null);
+        var sent = kafka.<ActionProposed>await(Topics.ACTIONS.topic(), r -> r.value() != null
+                        && (r.value().getActionId().equals(first) || r.value().getActionId().equals(marker)),
+                l -> l.stream().anyMatch(r -> r.value().getActionId().equals(marker)), Duration.ofSeconds(20));
+        assertEquals(1, sent.stream().filter(r -> r.value().getActionId().equals(first)).count());
+        // the action id is an idempotency key too
+        String id = "act-" + UUID.randomUUID();
+        post(token, "{\"actionId\":\"" + id + "\",\"actionType\":\"refund.issue\"}", null);
+        given().auth().oauth2(token).contentType("application/json").body("{\"actionId\":\"" + id + "\",\"actionType\":\"refund.issue\"}")
+                .post("/v1/actions").then().statusCode(202).header("Idempotent-Replayed", "true");
+        // and it cannot be taken by another agent
+        given().auth().oauth2(DevTokens.agent("other-bot", Duration.ofMinutes(5))).contentType("application/json")
+                .body("{\"actionId\":\"" + id + "\",\"actionType\":\"refund.issue\"}")
+                .post("/v1/actions").then().statusCode(409).body("errors[0].field", equalTo("actionId"));
+    }
+
+    @Test
+    void cloudEventsAreAcceptedInStructuredAndBinaryMode() {
+        String structured = "ce-" + UUID.randomUUID();
+        given().auth().oauth2(token).contentType("application/cloudevents+json")
+                .body("{\"specversion\":\"1.0\",\"type\":\"dev.orgos.action.proposed\",\"source\":\"urn:test\",\"id\":\"" + structured
+                        + "\",\"data\":{\"actionId\":\"" + structured + "\",\"actionType\":\"refund.issue\",\"amount\":5}}")
+                .post("/v1/actions").then().statusCode(202).body("actionId", equalTo(structured));
+        String binary = "ce-" + UUID.randomUUID();
+        given().auth().oauth2(token).contentType("application/json").header("ce-specversion", "1.0")
+                .header("ce-type", "dev.orgos.action.proposed").header("ce-source", "urn:test").header("ce-id", binary)
+                .body("{\"actionId\":\"" + binary + "\",\"actionType\":\"refund.issue\"}")
+                .post("/v1/actions").then().statusCode(202);
+        given().auth().oauth2(token).contentType("application/cloudevents+json")
+                .body("{\"specversion\":\"0.3\",\"type\":\"other\",\"data\":{}}")
+                .post("/v1/actions").then().statusCode(400)
+                .body("errors.field", hasItem("specversion")).body("errors.field", hasItem("type"))
+                .body("errors.field", hasItem("id")).body("errors.field", hasItem("source"));
+        kafka.<ActionProposed>await(Topics.ACTIONS.topic(), r -> r.value() != null && r.value().getActionId().equals(binary),
+                l -> !l.isEmpty(), Duration.ofSeconds(20));
+    }
+
+    @Test
+    void aLongPollReturnsAsSoonAsTheVerdictIsFinal() throws Exception {
+        String id = post(token, "{\"actionType\":\"refund.issue\",\"amount\":900}", null);
+        Instant start = Instant.now();
+        var answer = java.util.concurrent.CompletableFuture.supplyAsync(() ->
+                given().auth().oauth2(token).queryParam("waitSeconds", 20).get("/v1/actions/" + id).then().extract());
+        verdict(id, VerdictStatus.ESCALATED, Instant.now().plusSeconds(1));
+        verdict(id, VerdictStatus.APPROVED, Instant.now().plusSeconds(2));
+        var response = answer.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(200, response.statusCode());
+        assertEquals("APPROVED", response.path("status"));
+        assertTrue(Duration.between(start, Instant.now()).toSeconds() < 20, "answered when final, not at the timeout");
+        given().auth().oauth2(token).queryParam("waitSeconds", 61).get("/v1/actions/" + id).then().statusCode(400)
+                .body("errors[0].field", equalTo("waitSeconds"));
+    }
+
+    @Test
+    void serverSentEventsStreamEachStateUntilTheFinalOne() throws Exception {
+        String id = post(token, "{\"actionType\":\"refund.issue\",\"amount\":900}", null);
+        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(io.restassured.RestAssured.baseURI + ":"
+                        + io.restassured.RestAssured.port + "/v1/actions/" + id + "/events"))
+                .header("Authorization", "Bearer " + token).header("Accept", "text/event-stream").build();
+        var response = java.net.http.HttpClient.newHttpClient().send(request, java.net.http.HttpResponse.BodyHandlers.ofLines());
+        List<String> statuses = new java.util.concurrent.CopyOnWriteArrayList<>();
+        var reader = java.util.concurrent.CompletableFuture.runAsync(() -> response.body()
+                .filter(l -> l.startsWith("data:"))
+                .forEach(l -> statuses.add(io.restassured.path.json.JsonPath.from(l.substring(5)).getString("status"))));
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> statuses.contains("PENDING"));
+        verdict(id, VerdictStatus.ESCALATED, Instant.now().plusSeconds(1));
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> statuses.contains("ESCALATED"));
+        verdict(id, VerdictStatus.REJECTED, Instant.now().plusSeconds(2));
+        reader.get(20, java.util.concurrent.TimeUnit.SECONDS); // the stream ends by itself after the final state
+        assertEquals(List.of("PENDING", "ESCALATED", "REJECTED"), statuses);
+    }
+
+    @Test
+    void outcomesAreRecordedOnceAndExecutingWithoutAllowanceIsAViolation() {
+        String allowed = post(token, "{\"actionType\":\"refund.issue\",\"amount\":10}", null);
+        verdict(allowed, VerdictStatus.AUTONOMOUS, Instant.now().plusSeconds(1));
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() ->
+                Boolean.TRUE.equals(given().auth().oauth2(token).get("/v1/actions/" + allowed).then().extract().path("mayProceed")));
+        given().auth().oauth2(token).contentType("application/json").body("{\"status\":\"EXECUTED\",\"summary\":\"refunded 10 EUR\"}")
+                .post("/v1/actions/" + allowed + "/outcome").then().statusCode(202);
+        given().auth().oauth2(token).contentType("application/json").body("{\"status\":\"EXECUTED\",\"summary\":\"again\"}")
+                .post("/v1/actions/" + allowed + "/outcome").then().statusCode(409);
+        given().auth().oauth2(token).contentType("application/json").body("{\"status\":\"DONE\"}")
+                .post("/v1/actions/" + allowed + "/outcome").then().statusCode(400)
+                .body("errors.field", hasItem("status")).body("errors.field", hasItem("summary"));
+        kafka.<dev.orgos.schema.ActionOutcome>await(Topics.OUTCOMES.topic(), r -> r.value().getActionId().equals(allowed),
+                l -> !l.isEmpty(), Duration.ofSeconds(20));
+
+        String pending = post(token, "{\"actionType\":\"refund.issue\",\"amount\":10}", null);
+        given().auth().oauth2(token).contentType("application/json").body("{\"status\":\"EXECUTED\",\"summary\":\"did it anyway\"}")
+                .post("/v1/actions/" + pending + "/outcome").then().statusCode(409);
+        var facts = kafka.<dev.orgos.schema.AccountabilityFact>await(Topics.FACTS.topic(),
+                r -> allowed.equals(r.value().getActionId()) || pending.equals(r.value().getActionId()), l -> l.size() == 2, Duration.ofSeconds(20));
+        assertEquals(java.util.Set.of(dev.orgos.schema.FactType.OUTCOME_REPORTED, dev.orgos.schema.FactType.VIOLATION_RECORDED),
+                facts.stream().map(r -> r.value().getFactType()).collect(java.util.stream.Collectors.toSet()));
+    }
+
+    @Test
+    void anAgentOverItsRateLimitGets429WithRetryAfter() {
+        String flood = DevTokens.agent("flood-bot", Duration.ofMinutes(5));
+        boolean limited = false;
+        for (int i = 0; i < 80 && !limited; i++) {
+            var r = given().auth().oauth2(flood).contentType("application/json").body("{\"actionType\":\"BAD TYPE\"}")
+                    .post("/v1/actions").then().extract();
+            if (r.statusCode() == 429) {
+                limited = true;
+                assertTrue(Integer.parseInt(r.header("Retry-After")) >= 1);
+                assertEquals("application/problem+json", r.contentType());
+            } else {
+                assertEquals(400, r.statusCode());
+            }
+        }
+        assertTrue(limited, "a burst of 80 requests at a limit of 20/s (burst 40) must be limited");
+    }
+
     @Test
     void withoutAnAgentTokenNothingIsAccepted() {
         given().contentType("application/json").body("{\"actionType\":\"refund.issue\"}")

@@ -51,6 +51,8 @@ public final class WorkerClient {
             request = HttpRequest.newBuilder(gateway.resolve("/v1/actions"))
                     .header("Authorization", "Bearer " + token.get())
                     .header("Content-Type", "application/json")
+                    // the same key on every retry: the gateway answers a retry with the original acceptance
+                    .header("Idempotency-Key", withId.actionId())
                     .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(withId)))
                     .timeout(Duration.ofSeconds(30)).build();
         } catch (IOException e) {
@@ -64,8 +66,13 @@ public final class WorkerClient {
     }
 
     public ActionState get(String actionId) {
-        HttpResponse<String> r = send(HttpRequest.newBuilder(gateway.resolve("/v1/actions/" + actionId))
-                .header("Authorization", "Bearer " + token.get()).timeout(Duration.ofSeconds(30)).GET().build(), 3);
+        return get(actionId, 0);
+    }
+
+    /** The state, waiting up to {@code waitSeconds} (at most 60) on the gateway for a final one. */
+    public ActionState get(String actionId, int waitSeconds) {
+        HttpResponse<String> r = send(HttpRequest.newBuilder(gateway.resolve("/v1/actions/" + actionId + "?waitSeconds=" + waitSeconds))
+                .header("Authorization", "Bearer " + token.get()).timeout(Duration.ofSeconds(waitSeconds + 30L)).GET().build(), 3);
         if (r.statusCode() != 200) {
             throw new GatewayException(r.statusCode(), r.body());
         }
@@ -76,13 +83,13 @@ public final class WorkerClient {
         }
     }
 
-    /** Waits until the verdict is final (allowed, rejected or expired), or the timeout passes. */
+    /** Waits until the verdict is final (allowed, rejected or expired), or the timeout passes: long polls, no busy loop. */
     public ActionState awaitFinal(String actionId, Duration timeout) {
         Instant deadline = Instant.now().plus(timeout);
-        Duration pause = Duration.ofMillis(50);
         while (true) {
+            long left = Duration.between(Instant.now(), deadline).toSeconds();
             try {
-                ActionState s = get(actionId);
+                ActionState s = get(actionId, (int) Math.max(0, Math.min(30, left)));
                 if (s.isFinal()) {
                     return s;
                 }
@@ -90,12 +97,27 @@ public final class WorkerClient {
                 if (e.status() != 404) { // 404 only until the gateway has recorded the acceptance
                     throw e;
                 }
+                sleep(Duration.ofMillis(100));
             }
-            if (Instant.now().isAfter(deadline)) {
+            if (!Instant.now().isBefore(deadline)) {
                 throw new IllegalStateException("no final verdict for " + actionId + " within " + timeout);
             }
-            sleep(pause);
-            pause = pause.multipliedBy(2).compareTo(Duration.ofSeconds(1)) > 0 ? Duration.ofSeconds(1) : pause.multipliedBy(2);
+        }
+    }
+
+    /** Reports what the worker did with an allowed action: EXECUTED or FAILED, with a summary. */
+    public void reportOutcome(String actionId, boolean executed, String summary) {
+        String body;
+        try {
+            body = JSON.writeValueAsString(java.util.Map.of("status", executed ? "EXECUTED" : "FAILED", "summary", summary));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        HttpResponse<String> r = send(HttpRequest.newBuilder(gateway.resolve("/v1/actions/" + actionId + "/outcome"))
+                .header("Authorization", "Bearer " + token.get()).header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofString(body)).build(), 3);
+        if (r.statusCode() != 202) {
+            throw new GatewayException(r.statusCode(), r.body());
         }
     }
 

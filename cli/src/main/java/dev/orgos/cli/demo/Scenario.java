@@ -74,10 +74,13 @@ public final class Scenario {
                     s.mayProceed() ? "the worker may proceed" : "the worker must not proceed");
             expect(s.status().equals(s.actionId().startsWith("refund") ? "APPROVED" : "REJECTED"), "unexpected verdict " + s);
         }
+        refundBot.reportOutcome(small, true, "Refunded 120.00 EUR to the customer's card");
+        refundBot.reportOutcome(large, true, "Refunded 2400.00 EUR to the customer's card");
+        out.println("  refund-bot reports both refunds executed; pricing-bot leaves the price alone.");
 
         out.println();
         out.println("The auditor reads the accountability ledger:");
-        Map<String, Integer> expected = Map.of(small, 1, bulk, 1, large, 4, price, 4);
+        Map<String, Integer> expected = Map.of(small, 2, bulk, 1, large, 5, price, 4);
         List<JsonNode> entries = new ArrayList<>();
         for (String id : List.of(small, large, bulk, price)) {
             JsonNode found = Poll.until("the ledger entries of " + id, WAIT, () -> {

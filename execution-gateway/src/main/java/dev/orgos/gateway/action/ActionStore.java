@@ -51,6 +51,43 @@ public class ActionStore {
                 .replaceWithVoid();
     }
 
+    /** Outcome of claiming an idempotency key. */
+    public record Claim(boolean fresh, String actionId, boolean sameRequest) {
+    }
+
+    /** Claims (agent, key) for this request, or finds who claimed it before and with what request. */
+    public Uni<Claim> claim(String agentId, String key, String requestHash, String actionId) {
+        return db.preparedQuery("""
+                INSERT INTO idempotency_key (agent_id, key, request_hash, action_id, created_at) VALUES ($1, $2, $3, $4, now())
+                ON CONFLICT (agent_id, key) DO NOTHING RETURNING action_id""")
+                .execute(Tuple.of(agentId, key, requestHash, actionId))
+                .chain(rows -> rows.size() == 1 ? Uni.createFrom().item(new Claim(true, actionId, true))
+                        : db.preparedQuery("SELECT action_id, request_hash FROM idempotency_key WHERE agent_id = $1 AND key = $2")
+                        .execute(Tuple.of(agentId, key)).map(found -> {
+                            Row r = found.iterator().next();
+                            return new Claim(false, r.getString("action_id"), r.getString("request_hash").equals(requestHash));
+                        }));
+    }
+
+    /** Gives a key back when the acceptance failed, so that a retry can succeed. */
+    public Uni<Void> release(String agentId, String key) {
+        return db.preparedQuery("DELETE FROM idempotency_key WHERE agent_id = $1 AND key = $2").execute(Tuple.of(agentId, key))
+                .replaceWithVoid();
+    }
+
+    /** Records the reported outcome once; false when one was already recorded. */
+    public Uni<Boolean> recordOutcome(String actionId, String outcome, String summary) {
+        return db.preparedQuery("""
+                UPDATE action_state SET outcome = $2, outcome_summary = $3, outcome_at = now()
+                WHERE action_id = $1 AND outcome IS NULL""").execute(Tuple.of(actionId, outcome, summary))
+                .map(rows -> rows.rowCount() == 1);
+    }
+
+    public Uni<Void> forgetOutcome(String actionId) {
+        return db.preparedQuery("UPDATE action_state SET outcome = NULL, outcome_summary = NULL, outcome_at = NULL WHERE action_id = $1")
+                .execute(Tuple.of(actionId)).replaceWithVoid();
+    }
+
     public Uni<ActionView> find(String actionId) {
         return db.preparedQuery("SELECT * FROM action_state WHERE action_id = $1").execute(Tuple.of(actionId))
                 .map(rows -> rows.iterator().hasNext() ? view(rows.iterator().next()) : null);
@@ -63,7 +100,8 @@ public class ActionStore {
         return new ActionView(r.getString("action_id"), r.getString("agent_id"), r.getString("action_type"), status,
                 ActionView.allows(status), ActionView.terminal(status), r.getString("anchor"), deciders,
                 r.getString("reason"), instant(r.getOffsetDateTime("deadline")), r.getLong("charter_version"),
-                r.getString("trace_id"), instant(r.getOffsetDateTime("submitted_at")), instant(r.getOffsetDateTime("updated_at")));
+                r.getString("trace_id"), instant(r.getOffsetDateTime("submitted_at")), instant(r.getOffsetDateTime("updated_at")),
+                r.getString("outcome"), r.getString("outcome_summary"));
     }
 
     private static OffsetDateTime utc(Instant i) {

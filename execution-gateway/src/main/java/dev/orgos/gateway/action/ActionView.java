@@ -20,7 +20,9 @@ public record ActionView(
         Long charterVersion,
         String traceId,
         Instant submittedAt,
-        Instant updatedAt) {
+        Instant updatedAt,
+        String outcome,
+        String outcomeSummary) {
 
     static boolean allows(String status) {
         return "AUTONOMOUS".equals(status) || "APPROVED".equals(status);
