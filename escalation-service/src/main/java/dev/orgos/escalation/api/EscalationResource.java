@@ -44,25 +44,43 @@ public class EscalationResource {
     @Inject
     ObjectMapper json;
 
-    /** My open escalations: assigned to me, or owned by one of my anchor roles; soonest deadline first. */
+    /** One line of the queue: enough to choose what to open, without the whole action. */
+    public record QueueItem(String id, String actionId, String agentId, String actionType, String anchor, int level, String assignee,
+                            String status, String reason, int requiredApprovals, java.time.Instant deadline, java.time.Instant createdAt) {
+    }
+
+    /**
+     * My open escalations: owned by one of my anchor roles, or assigned to me; soonest deadline
+     * first. {@code status}, {@code anchor} filter; {@code limit} (default 50, at most 500) pages.
+     */
     @GET
     @WithSession
-    public Uni<List<TaskView>> queue(@QueryParam("status") String status, @QueryParam("anchor") String anchor) {
+    public Uni<List<QueueItem>> queue(@QueryParam("status") String status, @QueryParam("anchor") String anchor,
+                                      @QueryParam("limit") @jakarta.ws.rs.DefaultValue("50") int limit) {
         Caller caller = caller();
         if (caller.isAgent()) {
             return Uni.createFrom().item(List.of());
         }
-        List<String> statuses = status == null ? List.of(TaskStatus.OPEN.name(), TaskStatus.ACKNOWLEDGED.name())
-                : List.of(status.toUpperCase());
-        Set<String> roles = caller.groups().isEmpty() ? Set.of("-") : caller.groups();
-        return EscalationTask.<EscalationTask>find(
-                        "status in :statuses and (anchor in :roles or assignee = :me)" + (anchor == null ? "" : " and anchor = :anchor")
-                                + " order by acknowledgeBy",
-                        anchor == null
-                                ? Parameters.with("statuses", statuses.stream().map(TaskStatus::valueOf).toList()).and("roles", roles).and("me", caller.name())
-                                : Parameters.with("statuses", statuses.stream().map(TaskStatus::valueOf).toList()).and("roles", roles).and("me", caller.name()).and("anchor", anchor))
-                .page(0, 200).list()
-                .map(tasks -> tasks.stream().map(t -> view(t, List.of(), List.of())).toList());
+        List<TaskStatus> statuses = status == null ? List.of(TaskStatus.OPEN, TaskStatus.ACKNOWLEDGED)
+                : List.of(TaskStatus.valueOf(status.toUpperCase()));
+        java.util.Set<String> roles = anchor != null ? (caller.groups().contains(anchor) ? Set.of(anchor) : Set.of("-"))
+                : caller.groups().isEmpty() ? Set.of("-") : caller.groups();
+        int size = Math.max(1, Math.min(limit, 500));
+        // two index range scans (by anchor, by assignee), each already in deadline order, merged here
+        Uni<List<EscalationTask>> byAnchor = EscalationTask.<EscalationTask>find("status in ?1 and anchor in ?2 order by acknowledgeBy",
+                statuses, roles).page(0, size).list();
+        Uni<List<EscalationTask>> mine = anchor != null ? Uni.createFrom().item(List.of())
+                : EscalationTask.<EscalationTask>find("status in ?1 and assignee = ?2 order by acknowledgeBy", statuses, caller.name())
+                .page(0, size).list();
+        return byAnchor.chain(a -> mine.map(b -> {
+            java.util.Map<java.util.UUID, EscalationTask> merged = new java.util.LinkedHashMap<>();
+            java.util.stream.Stream.concat(a.stream(), b.stream())
+                    .sorted(java.util.Comparator.comparing((EscalationTask t) -> t.acknowledgeBy))
+                    .forEach(t -> merged.putIfAbsent(t.id, t));
+            return merged.values().stream().limit(size).map(t -> new QueueItem(t.id.toString(), t.actionId, t.agentId, t.actionType,
+                    t.anchor, t.level, t.assignee, t.status.name(), t.escalationReason, t.requiredApprovals, t.currentDeadline(),
+                    t.createdAt)).toList();
+        }));
     }
 
     @GET

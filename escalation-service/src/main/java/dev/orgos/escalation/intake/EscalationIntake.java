@@ -3,17 +3,21 @@ package dev.orgos.escalation.intake;
 import dev.orgos.escalation.task.EscalationDesk;
 import dev.orgos.schema.EscalationRaised;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
+import io.smallrye.reactive.messaging.kafka.KafkaRecord;
+import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.CompletionStage;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.common.header.Header;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.eclipse.microprofile.reactive.messaging.Message;
 
 /**
- * Takes escalation requests in. The offset is committed only after the task and its outbox
- * events are committed; a redelivery finds the task and changes nothing (one task per action).
+ * Takes escalation requests in, a batch per database transaction. The offsets are committed only
+ * after the tasks and their outbox events are committed; a redelivery finds the tasks and
+ * changes nothing (one task per action).
  */
 @ApplicationScoped
 public class EscalationIntake {
@@ -22,23 +26,35 @@ public class EscalationIntake {
     EscalationDesk desk;
 
     @Incoming("escalation-requests")
-    public Uni<Void> onRequest(Message<EscalationRaised> message) {
-        String traceId = message.getMetadata(IncomingKafkaRecordMetadata.class)
-                .map(m -> m.getHeaders().lastHeader("traceparent"))
-                .map(h -> new String(h.value(), StandardCharsets.US_ASCII).split("-"))
-                .filter(p -> p.length >= 2 && p[1].length() == 32).map(p -> p[1]).orElse(null);
-        Uni<Void> work = message.getPayload() == null
-                ? desk.deadLetter(message.getMetadata(IncomingKafkaRecordMetadata.class).orElseThrow())
-                : desk.open(message.getPayload(), traceId);
+    public Uni<Void> onRequests(KafkaRecordBatch<String, EscalationRaised> batch) {
+        List<EscalationDesk.Request> requests = new ArrayList<>();
+        List<Uni<Void>> deadLetters = new ArrayList<>();
+        for (KafkaRecord<String, EscalationRaised> r : batch) {
+            if (r.getPayload() == null) {
+                deadLetters.add(desk.deadLetter(r.getMetadata(io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata.class)
+                        .orElseThrow()));
+            } else {
+                requests.add(new EscalationDesk.Request(r.getPayload(), traceId(r)));
+            }
+        }
+        Uni<Void> work = requests.isEmpty() ? Uni.createFrom().voidItem() : desk.openAll(requests);
+        for (Uni<Void> d : deadLetters) {
+            work = work.chain(() -> d);
+        }
         // A database hiccup is retried; if it persists the channel stops (health DOWN) rather
         // than drop an escalation: silence is never consent, and neither is a lost request.
         return work
-                .onFailure().retry().withBackOff(java.time.Duration.ofMillis(200), java.time.Duration.ofSeconds(5)).atMost(10)
-                .onItem().transformToUni(x -> Uni.createFrom().completionStage(ack(message)))
-                .onFailure().recoverWithUni(e -> Uni.createFrom().completionStage(message.nack(e)));
+                .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(5)).atMost(10)
+                .onItem().transformToUni(x -> Uni.createFrom().completionStage(batch.ack()))
+                .onFailure().recoverWithUni(e -> Uni.createFrom().completionStage(batch.nack(e)));
     }
 
-    private static CompletionStage<Void> ack(Message<?> m) {
-        return m.ack();
+    private static String traceId(KafkaRecord<String, ?> r) {
+        Header h = r.getHeaders().lastHeader("traceparent");
+        if (h == null) {
+            return null;
+        }
+        String[] p = new String(h.value(), StandardCharsets.US_ASCII).split("-");
+        return p.length >= 2 && p[1].length() == 32 ? p[1] : null;
     }
 }

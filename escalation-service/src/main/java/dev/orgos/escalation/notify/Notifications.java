@@ -33,7 +33,7 @@ public class Notifications {
     public Notifications(dev.orgos.escalation.charter.EscalationConfig config, ObjectMapper json) {
         Optional<String> url = config.webhook().url();
         Optional<String> secret = config.webhook().secret();
-        Notifier log = n -> LOG.infof("Notify %s: %s (escalation %s, level %d, act by %s)", n.assignee() == null ? "anchor " + n.anchor()
+        Notifier log = n -> LOG.debugf("Notify %s: %s (escalation %s, level %d, act by %s)", n.assignee() == null ? "anchor " + n.anchor()
                 : n.assignee() + " (" + n.anchor() + ")", n.summary(), n.escalationId(), n.level(), n.deadline());
         this.notifiers = url.filter(u -> !u.isBlank())
                 .map(u -> List.of(log, new Webhook(URI.create(u), secret.orElse(""), json)))

@@ -46,55 +46,83 @@ public class EscalationDesk {
     @Inject
     dev.orgos.escalation.notify.Notifications notifications;
 
+    /** One escalation request as it arrived, with the trace it belongs to. */
+    public record Request(EscalationRaised raised, String traceId) {
+    }
+
+    /**
+     * Opens the tasks for a batch of escalated actions in one transaction, each once: a
+     * redelivered request (already a task, or twice in the batch) changes nothing.
+     */
+    public Uni<Void> openAll(java.util.List<Request> requests) {
+        java.util.List<EscalationTask> opened = new java.util.ArrayList<>();
+        java.util.List<String> ids = requests.stream().map(r -> r.raised().getActionId()).distinct().toList();
+        return committed(() -> EscalationTask.<EscalationTask>list("actionId in ?1", ids).chain(existing -> {
+            java.util.Set<String> known = new java.util.HashSet<>();
+            existing.forEach(t -> known.add(t.actionId));
+            Uni<Void> chain = Uni.createFrom().voidItem();
+            for (Request r : requests) {
+                if (!known.add(r.raised().getActionId())) {
+                    LOG.debugf("Escalation for action %s is already open; redelivery ignored", r.raised().getActionId());
+                    continue;
+                }
+                chain = chain.chain(() -> openOne(r.raised(), r.traceId()).invoke(opened::add).replaceWithVoid());
+            }
+            return chain;
+        })).invoke(() -> {
+            if (!opened.isEmpty()) {
+                LOG.infof("Opened %d escalation%s (%s)", opened.size(), opened.size() == 1 ? "" : "s", opened.size() <= 3
+                        ? String.join("; ", opened.stream().map(t -> t.actionType + " by " + t.agentId + " -> "
+                                + (t.assignee == null ? t.anchor : t.assignee + " (" + t.anchor + ")") + ", acknowledge by " + t.acknowledgeBy).toList())
+                        : "first: " + opened.get(0).actionType + " by " + opened.get(0).agentId);
+            }
+            opened.forEach(t -> notify("ASSIGNED", t, "New escalation: " + t.actionType + " by " + t.agentId + ". " + t.escalationReason));
+        });
+    }
+
     /** Opens the task for an escalated action, once: a redelivered request changes nothing. */
     public Uni<Void> open(EscalationRaised r, String traceId) {
-        return committed(() -> EscalationTask.findByAction(r.getActionId()).chain(existing -> {
-            if (existing != null) {
-                LOG.debugf("Escalation for action %s is already open as %s; redelivery ignored", r.getActionId(), existing.id);
-                return Uni.createFrom().<EscalationTask>nullItem();
-            }
-            Instant now = clock.instant();
-            Anchor anchor = anchors.anchor(r.getAnchor().getRole());
-            EscalationTask t = new EscalationTask();
-            t.id = UUID.randomUUID();
-            t.actionId = r.getActionId();
-            t.agentId = r.getAgentId();
-            t.actionType = r.getAction().getActionType();
-            t.actionJson = r.getAction().toString();
-            t.pathwayId = r.getPathwayId();
-            t.anchor = anchor.id();
-            t.level = 0;
-            t.assignee = anchor.onCallAt(now);
-            t.requiredApprovals = Math.max(1, r.getRequiredApprovals());
-            t.status = TaskStatus.OPEN;
-            t.escalationReason = r.getReason();
-            t.firedRulesJson = firedRules(r);
-            t.charterVersion = r.getCharterVersion();
-            t.charterDigest = r.getCharterDigest();
-            t.traceId = traceId;
-            // deadlines to the second: that is what humans read, and what the ledger records
-            t.acknowledgeBy = now.plus(anchor.acknowledgeWithin()).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
-            t.resolveBy = t.acknowledgeBy.plus(anchor.resolveWithin());
-            t.createdAt = now;
-            t.updatedAt = now;
-            String who = t.assignee == null ? "anchor " + t.anchor : t.assignee + " (on call for " + t.anchor + ")";
-            return t.persist()
-                    .chain(() -> TaskHistory.of(t.id, now, "ASSIGNED", t.assignee, "assigned to " + who).persist())
-                    .chain(() -> outbox.add(Topics.ESCALATION_EVENTS, t.actionId, Events.assigned(t, now), traceId))
-                    .chain(() -> outbox.add(Topics.VERDICTS, t.actionId, Events.escalatedVerdict(t, now), traceId))
-                    .chain(() -> outbox.add(Topics.FACTS, t.actionId, Events.fact(t, FactType.ESCALATION_ASSIGNED, t.assignee,
-                            "Escalation of " + t.actionType + " by " + t.agentId + " assigned to " + who
-                                    + ", to be acknowledged by " + t.acknowledgeBy,
-                            Map.of("escalationId", t.id.toString(), "level", "0", "acknowledgeBy", t.acknowledgeBy.toString(),
-                                    "resolveBy", t.resolveBy.toString()), config.source(), now), traceId))
-                    .invoke(() -> LOG.infof("Escalation %s opened for action %s (%s by %s): assigned to %s, acknowledge by %s",
-                            t.id, t.actionId, t.actionType, t.agentId, who, t.acknowledgeBy))
-                    .replaceWith(t);
-        })).invoke(t -> {
-            if (t != null) {
-                notify("ASSIGNED", t, "New escalation: " + t.actionType + " by " + t.agentId + ". " + t.escalationReason);
-            }
-        }).replaceWithVoid();
+        return openAll(java.util.List.of(new Request(r, traceId)));
+    }
+
+    private Uni<EscalationTask> openOne(EscalationRaised r, String traceId) {
+        Instant now = clock.instant();
+        Anchor anchor = anchors.anchor(r.getAnchor().getRole());
+        EscalationTask t = new EscalationTask();
+        t.id = UUID.randomUUID();
+        t.actionId = r.getActionId();
+        t.agentId = r.getAgentId();
+        t.actionType = r.getAction().getActionType();
+        t.actionJson = r.getAction().toString();
+        t.pathwayId = r.getPathwayId();
+        t.anchor = anchor.id();
+        t.level = 0;
+        t.assignee = anchor.onCallAt(now);
+        t.requiredApprovals = Math.max(1, r.getRequiredApprovals());
+        t.status = TaskStatus.OPEN;
+        t.escalationReason = r.getReason();
+        t.firedRulesJson = firedRules(r);
+        t.charterVersion = r.getCharterVersion();
+        t.charterDigest = r.getCharterDigest();
+        t.traceId = traceId;
+        // deadlines to the second: that is what humans read, and what the ledger records
+        t.acknowledgeBy = now.plus(anchor.acknowledgeWithin()).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        t.resolveBy = t.acknowledgeBy.plus(anchor.resolveWithin());
+        t.createdAt = now;
+        t.updatedAt = now;
+        String who = t.assignee == null ? "anchor " + t.anchor : t.assignee + " (on call for " + t.anchor + ")";
+        return t.persist()
+                .chain(() -> TaskHistory.of(t.id, now, "ASSIGNED", t.assignee, "assigned to " + who).persist())
+                .chain(() -> outbox.add(Topics.ESCALATION_EVENTS, t.actionId, Events.assigned(t, now), traceId))
+                .chain(() -> outbox.add(Topics.VERDICTS, t.actionId, Events.escalatedVerdict(t, now), traceId))
+                .chain(() -> outbox.add(Topics.FACTS, t.actionId, Events.fact(t, FactType.ESCALATION_ASSIGNED, t.assignee,
+                        "Escalation of " + t.actionType + " by " + t.agentId + " assigned to " + who
+                                + ", to be acknowledged by " + t.acknowledgeBy,
+                        Map.of("escalationId", t.id.toString(), "level", "0", "acknowledgeBy", t.acknowledgeBy.toString(),
+                                "resolveBy", t.resolveBy.toString()), config.source(), now), traceId))
+                .invoke(() -> LOG.debugf("Escalation %s opened for action %s (%s by %s): assigned to %s, acknowledge by %s",
+                        t.id, t.actionId, t.actionType, t.agentId, who, t.acknowledgeBy))
+                .replaceWith(t);
     }
 
     private void notify(String kind, EscalationTask t, String summary) {
