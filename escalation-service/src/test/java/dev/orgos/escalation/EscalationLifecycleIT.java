@@ -124,6 +124,13 @@ class EscalationLifecycleIT {
     }
 
     @Test
+    void theDecisionApiIsDescribedInOpenApi() {
+        given().get("/q/openapi").then().statusCode(200)
+                .body(org.hamcrest.Matchers.containsString("/v1/escalations/{id}/approve"))
+                .body(org.hamcrest.Matchers.containsString("/v1/escalations/{id}/reassign"));
+    }
+
+    @Test
     void fourEyesNeedsTwoDistinctHumans() {
         String actionId = "act-" + UUID.randomUUID();
         kafka.send(Topics.ESCALATION_REQUESTS.topic(), actionId, raised(actionId, 2));

@@ -33,8 +33,8 @@ public class LedgerWriter {
 
     @Inject
     @Channel("ledger-out")
-    // one entry per fact of a batch of up to 500, plus dead letters, in one transaction
-    @org.eclipse.microprofile.reactive.messaging.OnOverflow(value = org.eclipse.microprofile.reactive.messaging.OnOverflow.Strategy.BUFFER, bufferSize = 2048)
+    // one entry per fact of a batch of up to 2000, plus dead letters, in one transaction
+    @org.eclipse.microprofile.reactive.messaging.OnOverflow(value = org.eclipse.microprofile.reactive.messaging.OnOverflow.Strategy.BUFFER, bufferSize = 8192)
     KafkaTransactions<SpecificRecord> transactions;
 
     @Inject
