@@ -160,6 +160,22 @@ class GovernedActionIT {
         }
     }
 
+    @Test
+    void twoGatewayReplicasServeTheSameActionsState() {
+        String replica = mesh.startReplica(Service.EXECUTION_GATEWAY);
+        WorkerClient viaReplica = new WorkerClient(URI.create(replica), () -> DevTokens.agent("refund-bot", Duration.ofMinutes(10)));
+        String id = worker.submit(Action.of("e2e-replicas-" + UUID.randomUUID(), "refund.issue").amount(900, "EUR").confidence(0.95));
+        // submitted through one replica, escalated, decided, and read through the other: no state lives in one instance
+        JsonNode task = Awaitility.await().atMost(WAIT).until(() -> find(alice.get("/v1/escalations", Map.of()), id), t -> t != null);
+        alice.post("/v1/escalations/" + task.get("id").asText() + "/reject", Map.of("reason", "not this one"));
+        ActionState seenByReplica = viaReplica.awaitFinal(id, WAIT);
+        assertEquals("REJECTED", seenByReplica.status());
+        assertEquals("not this one", seenByReplica.reason());
+        assertEquals(seenByReplica, worker.get(id));
+        // a retry through the replica is answered with the original acceptance
+        assertEquals(id, viaReplica.submit(Action.of(id, "refund.issue").amount(900, "EUR").confidence(0.95)));
+    }
+
     private static JsonNode find(JsonNode tasks, String actionId) {
         for (JsonNode t : tasks) {
             if (t.get("actionId").asText().equals(actionId)) {

@@ -35,6 +35,7 @@ public final class Mesh implements AutoCloseable {
     private final Map<Service, Process> processes = new EnumMap<>(Service.class);
     private final Map<Service, Integer> ports = new EnumMap<>(Service.class);
     private SpanSink spans;
+    private final List<Process> extras = new ArrayList<>();
     private Map<String, String> serviceConfig = Map.of();
 
     private Mesh(Path home, Path workDir, LocalInfrastructure infra) {
@@ -208,6 +209,45 @@ public final class Mesh implements AutoCloseable {
         p.waitFor(30, TimeUnit.SECONDS);
     }
 
+    /**
+     * Starts one more instance of a service (a replica, as behind a load balancer), on a port of
+     * its own; it is stopped with the mesh. Returns its URL.
+     */
+    public String startReplica(Service s) {
+        int port = freePort();
+        Path publicKey = workDir.resolve("keys").resolve("jwt-public.pem");
+        Process p = launch(s, port, publicKey, serviceConfig);
+        extras.add(p);
+        String url = "http://127.0.0.1:" + port;
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(120));
+        HttpClient http = HttpClient.newHttpClient();
+        while (true) {
+            if (!p.isAlive()) {
+                throw new IllegalStateException("a replica of " + s.module + " stopped with exit code " + p.exitValue());
+            }
+            try {
+                if (http.send(HttpRequest.newBuilder(URI.create(url + "/q/health/ready")).timeout(Duration.ofSeconds(2)).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return url;
+                }
+            } catch (IOException ignored) {
+                // not listening yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            if (Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException("a replica of " + s.module + " was not ready within 120 s");
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
     /** Starts a service that is not running (killed, or not started), on its port, and waits until it is ready. */
     public void startService(Service s) {
         restart(s);
@@ -229,6 +269,18 @@ public final class Mesh implements AutoCloseable {
 
     @Override
     public void close() {
+        extras.forEach(Process::destroy);
+        for (Process p : extras) {
+            try {
+                if (!p.waitFor(20, TimeUnit.SECONDS)) {
+                    p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                p.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+        extras.clear();
         processes.values().forEach(Process::destroy);
         for (Process p : processes.values()) {
             try {
