@@ -35,7 +35,14 @@ public class ActionStore {
      * overwritten, and a verdict never goes back in time, so redelivered or late verdicts are harmless.
      */
     public Uni<Void> apply(Verdict v, String actionType) {
-        Instant at = v.getOccurredAt();
+        return applyAll(List.of(v));
+    }
+
+    /** Applies verdicts in one round trip, in topic order (a later verdict for an action wins). */
+    public Uni<Void> applyAll(List<Verdict> verdicts) {
+        List<Tuple> rows = verdicts.stream().map(v -> Tuple.from(Arrays.asList(v.getActionId(), v.getAgentId(), "unknown",
+                v.getStatus().name(), v.getAnchor().getRole(), String.join(",", v.getDecidedBy()), v.getReason(),
+                v.getDeadline() == null ? null : utc(v.getDeadline()), v.getCharterVersion(), utc(v.getOccurredAt())))).toList();
         return db.preparedQuery("""
                 INSERT INTO action_state AS s (action_id, agent_id, action_type, status, anchor, decided_by, reason,
                                                deadline, charter_version, submitted_at, updated_at)
@@ -45,9 +52,7 @@ public class ActionStore {
                     reason = EXCLUDED.reason, deadline = EXCLUDED.deadline,
                     charter_version = EXCLUDED.charter_version, updated_at = EXCLUDED.updated_at
                 WHERE s.status IN ('PENDING', 'ESCALATED') AND s.updated_at <= EXCLUDED.updated_at""")
-                .execute(Tuple.from(Arrays.asList(v.getActionId(), v.getAgentId(), actionType, v.getStatus().name(),
-                        v.getAnchor().getRole(), String.join(",", v.getDecidedBy()), v.getReason(),
-                        v.getDeadline() == null ? null : utc(v.getDeadline()), v.getCharterVersion(), utc(at))))
+                .executeBatch(rows)
                 .replaceWithVoid();
     }
 

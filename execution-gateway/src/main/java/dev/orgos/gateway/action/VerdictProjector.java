@@ -4,10 +4,15 @@ import dev.orgos.schema.Verdict;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.List;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
-/** Keeps action_state in step with the verdicts topic. Offsets are committed after the upsert. */
+/**
+ * Keeps action_state in step with the verdicts topic, a batch at a time (one database round trip
+ * per batch). Offsets are committed after the upserts; the upserts are idempotent, so a
+ * redelivered batch changes nothing.
+ */
 @ApplicationScoped
 public class VerdictProjector {
     private static final Logger LOG = Logger.getLogger(VerdictProjector.class);
@@ -16,8 +21,9 @@ public class VerdictProjector {
     ActionStore store;
 
     @Incoming("verdicts")
-    public Uni<Void> onVerdict(Verdict verdict) {
-        LOG.debugf("Verdict for action %s: %s", verdict.getActionId(), verdict.getStatus());
-        return store.apply(verdict, "unknown");
+    public Uni<Void> onVerdicts(List<Verdict> verdicts) {
+        List<Verdict> present = verdicts.stream().filter(java.util.Objects::nonNull).toList();
+        LOG.debugf("Applying %d verdicts", present.size());
+        return present.isEmpty() ? Uni.createFrom().voidItem() : store.applyAll(present);
     }
 }

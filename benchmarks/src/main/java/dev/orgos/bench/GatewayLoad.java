@@ -1,0 +1,129 @@
+package dev.orgos.bench;
+
+import dev.orgos.cli.mesh.Mesh;
+import dev.orgos.cli.mesh.Service;
+import dev.orgos.infra.DevTokens;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Load on the packaged gateway, from this separate process:
+ * (1) accepted actions per second and POST latency, with many agents and 64 requests in flight;
+ * (2) at a fixed rate (default 1,000 actions/s), the time from each POST to its autonomous verdict being
+ *     visible to the worker (a long poll issued right after the 202).
+ * Usage: java -cp "benchmarks/target/classes:benchmarks/target/lib/*" dev.orgos.bench.GatewayLoad [N] [RATE]
+ */
+public final class GatewayLoad {
+
+    public static void main(String[] args) throws Exception {
+        int n = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
+        int rate = args.length > 1 ? Integer.parseInt(args[1]) : 1_000;
+        Path home = Path.of(System.getProperty("orgos.home", ".")).toAbsolutePath().normalize();
+        try (Mesh mesh = Mesh.start(home, home.resolve(".orgos/bench-gateway"), false,
+                Map.of("orgos.gateway.rate-limit.per-second", "100000"), System.out::println,
+                EnumSet.of(Service.EXECUTION_GATEWAY, Service.COORDINATION_ROUTER))) {
+            String url = mesh.url(Service.EXECUTION_GATEWAY);
+            List<String> tokens = new ArrayList<>();
+            for (int i = 0; i < 500; i++) {
+                tokens.add(DevTokens.agent("load-agent-" + i, Duration.ofHours(1)));
+            }
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            run(http, url, tokens, 2_000, 64, null); // warm-up
+            List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
+            long start = System.nanoTime();
+            int ok = run(http, url, tokens, n, 64, latencies);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            System.out.printf(Locale.ROOT, "POST /v1/actions: %,d accepted in %.1f s = %,.0f/s (64 in flight); %s%n",
+                    ok, seconds, ok / seconds, percentiles(latencies));
+
+            // let the first phase's verdicts drain, so the second measures its own
+            RoutingThroughput.awaitGroupAtEnd(mesh.endpoints().kafkaBootstrap(), "orgos-router", dev.orgos.schema.Topics.ACTIONS.topic(),
+                    Duration.ofMinutes(5));
+            RoutingThroughput.awaitGroupAtEnd(mesh.endpoints().kafkaBootstrap(), "orgos-gateway", dev.orgos.schema.Topics.VERDICTS.topic(),
+                    Duration.ofMinutes(5), dev.orgos.schema.Topics.VERDICTS.defaultPartitions());
+            // at 1,000/s: POST, then long-poll until the autonomous verdict is visible. Fresh agents: the
+            // first phase used up the others' hourly refund budgets, and over budget means escalated.
+            tokens.clear();
+            for (int i = 0; i < 500; i++) {
+                tokens.add(DevTokens.agent("verdict-agent-" + i, Duration.ofHours(1)));
+            }
+            List<Long> toVerdict = Collections.synchronizedList(new ArrayList<>());
+            int count = Math.min(5_000, rate * 10); // at most 10 per agent: within the budget of 20 an hour
+            List<CompletableFuture<?>> all = new ArrayList<>();
+            long t0 = System.nanoTime();
+            for (int i = 0; i < count; i++) {
+                long due = t0 + i * (1_000_000_000L / rate);
+                while (System.nanoTime() < due) {
+                    Thread.onSpinWait();
+                }
+                String token = tokens.get(i % tokens.size());
+                long sent = System.nanoTime();
+                all.add(http.sendAsync(post(url, token), HttpResponse.BodyHandlers.ofString()).thenCompose(r -> {
+                    String id = r.body().replaceAll(".*\"actionId\":\"([^\"]+)\".*", "$1");
+                    return http.sendAsync(HttpRequest.newBuilder(URI.create(url + "/v1/actions/" + id + "?waitSeconds=10"))
+                            .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+                }).thenAccept(r -> {
+                    if (r.body().contains("\"status\":\"AUTONOMOUS\"")) {
+                        toVerdict.add((System.nanoTime() - sent) / 1000);
+                    }
+                }));
+            }
+            CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
+            System.out.printf(Locale.ROOT, "at %,d actions/s, POST to autonomous verdict visible: %,d of %,d verdicts; %s%n",
+                    rate, toVerdict.size(), count, percentiles(toVerdict));
+        }
+    }
+
+    static HttpRequest post(String url, String token) {
+        return HttpRequest.newBuilder(URI.create(url + "/v1/actions"))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"actionId\":\"" + UUID.randomUUID()
+                        + "\",\"actionType\":\"refund.issue\",\"amount\":10,\"confidence\":0.95}")).build();
+    }
+
+    static int run(HttpClient http, String url, List<String> tokens, int n, int inFlight, List<Long> latencies) throws Exception {
+        Semaphore window = new Semaphore(inFlight);
+        AtomicInteger accepted = new AtomicInteger();
+        List<CompletableFuture<?>> all = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            window.acquire();
+            long s = System.nanoTime();
+            all.add(http.sendAsync(post(url, tokens.get(i % tokens.size())), HttpResponse.BodyHandlers.discarding())
+                    .whenComplete((r, e) -> {
+                        window.release();
+                        if (e == null && r.statusCode() == 202) {
+                            accepted.incrementAndGet();
+                            if (latencies != null) {
+                                latencies.add((System.nanoTime() - s) / 1000);
+                            }
+                        }
+                    }));
+        }
+        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
+        return accepted.get();
+    }
+
+    static String percentiles(List<Long> micros) {
+        List<Long> s = new ArrayList<>(micros);
+        Collections.sort(s);
+        if (s.isEmpty()) {
+            return "no samples";
+        }
+        return String.format(Locale.ROOT, "p50 %.1f ms, p99 %.1f ms, max %.1f ms", s.get(s.size() / 2) / 1000.0,
+                s.get((int) (s.size() * 0.99)) / 1000.0, s.get(s.size() - 1) / 1000.0);
+    }
+}
