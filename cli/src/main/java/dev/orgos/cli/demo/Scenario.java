@@ -89,6 +89,12 @@ public final class Scenario {
             });
             found.forEach(entries::add);
         }
+        // the charter's activation, which concerns no single action, is on the record too
+        for (JsonNode e : auditor.get("/v1/ledger/entries", Map.of("limit", "1000"))) {
+            if ("CHARTER_ACTIVATED".equals(e.get("factType").asText())) {
+                entries.add(e);
+            }
+        }
         entries.sort((a, b) -> Long.compare(a.get("sequence").asLong(), b.get("sequence").asLong()));
         for (JsonNode e : entries) {
             String person = e.path("anchorPerson").isMissingNode() || e.path("anchorPerson").isNull() ? "" : " / " + e.get("anchorPerson").asText();
