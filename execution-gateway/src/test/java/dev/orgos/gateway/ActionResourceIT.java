@@ -233,6 +233,15 @@ class ActionResourceIT {
     }
 
     @Test
+    void anOversizedActionGets413AsAProblemDetail() {
+        String big = "x".repeat(70_000);
+        given().auth().oauth2(token).contentType("application/json")
+                .body("{\"actionType\":\"refund.issue\",\"description\":\"" + big + "\"}")
+                .post("/v1/actions").then().statusCode(413).contentType("application/problem+json")
+                .body("title", equalTo("Content Too Large"));
+    }
+
+    @Test
     void withoutAnAgentTokenNothingIsAccepted() {
         given().contentType("application/json").body("{\"actionType\":\"refund.issue\"}")
                 .post("/v1/actions").then().statusCode(401);

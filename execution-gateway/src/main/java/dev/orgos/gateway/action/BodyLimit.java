@@ -1,0 +1,38 @@
+package dev.orgos.gateway.action;
+
+import dev.orgos.service.problem.Problem;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.Response;
+import java.util.List;
+import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+
+/**
+ * Refuses an oversized action with an RFC 9457 problem detail (413) before reading it. The HTTP
+ * layer's own hard limit (quarkus.http.limits.max-body-size) stays as the backstop for bodies
+ * that do not announce their length.
+ */
+public class BodyLimit {
+
+    @ConfigProperty(name = "orgos.gateway.max-action-bytes", defaultValue = "65536")
+    long maxBytes;
+
+    @ServerRequestFilter(preMatching = true)
+    public Optional<Response> limit(ContainerRequestContext request) {
+        String length = request.getHeaderString("Content-Length");
+        if (length == null) {
+            return Optional.empty();
+        }
+        try {
+            if (Long.parseLong(length.trim()) <= maxBytes) {
+                return Optional.empty();
+            }
+        } catch (NumberFormatException e) {
+            return Optional.of(Problem.response(400, "Invalid request", "The Content-Length header is not a number.",
+                    List.of(new Problem.FieldError("Content-Length", "must be a number"))));
+        }
+        return Optional.of(Problem.response(413, "Content Too Large", "An action may be at most " + maxBytes + " bytes; this one is "
+                + length.trim() + ".", List.of(new Problem.FieldError("(body)", "is larger than " + maxBytes + " bytes"))));
+    }
+}
