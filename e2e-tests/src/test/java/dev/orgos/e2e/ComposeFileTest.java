@@ -1,0 +1,100 @@
+package dev.orgos.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * docker-compose.yml is checked with a real validator (Debian's docker-compose, `config`, which
+ * needs no engine) and against the services' own configuration: ports and every setting given
+ * to a service must be ones the service reads.
+ */
+class ComposeFileTest {
+
+    static final Path HOME = Path.of(System.getProperty("orgos.home", "..")).toAbsolutePath().normalize();
+    static final List<String> SERVICES = List.of("execution-gateway", "coordination-router", "escalation-service", "accountability-ledger");
+    /** Settings every Quarkus service reads although they are not in its application.properties. */
+    static final Set<String> QUARKUS_KEYS = Set.of("quarkus.http.port", "quarkus.http.host", "quarkus.datasource.username",
+            "quarkus.datasource.password", "quarkus.datasource.reactive.url", "quarkus.datasource.jdbc.url",
+            "mp.jwt.verify.publickey.location", "mp.jwt.verify.issuer", "kafka.bootstrap.servers",
+            "mp.messaging.connector.smallrye-kafka.apicurio.registry.url");
+
+    record Run(int exit, String out) {
+    }
+
+    static Run compose(Map<String, String> env, String... args) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of("docker-compose", "-f", HOME.resolve("docker-compose.yml").toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().remove("POSTGRES_PASSWORD");
+        pb.environment().putAll(env);
+        Process p;
+        try {
+            p = pb.start();
+        } catch (IOException e) {
+            fail("docker-compose is needed to check docker-compose.yml: apt-get install docker-compose (.ci/run does)");
+            return null;
+        }
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "docker-compose config did not finish");
+        return new Run(p.exitValue(), out);
+    }
+
+    @Test
+    void theComposeFileIsValidAndNeedsItsSecretFromTheEnvironment() throws Exception {
+        Run ok = compose(Map.of("POSTGRES_PASSWORD", "test-only"), "config", "-q");
+        assertEquals(0, ok.exit(), ok.out());
+        Run missing = compose(Map.of(), "config", "-q");
+        assertNotEquals(0, missing.exit(), "a compose file that starts without its database password");
+        assertTrue(missing.out().contains("set POSTGRES_PASSWORD"), missing.out());
+    }
+
+    @Test
+    void everyServiceIsConfiguredWithSettingsItReadsAndPublishesItsOwnPortOnLoopbackOnly() throws Exception {
+        Run config = compose(Map.of("POSTGRES_PASSWORD", "test-only"), "config");
+        assertEquals(0, config.exit(), config.out());
+        JsonNode services = new ObjectMapper(new YAMLFactory()).readTree(config.out()).get("services");
+        for (String name : SERVICES) {
+            JsonNode s = services.get(name);
+            assertTrue(s != null, name + " is missing from docker-compose.yml");
+            Properties props = new Properties();
+            try (var in = Files.newInputStream(HOME.resolve(name).resolve("src/main/resources/application.properties"))) {
+                props.load(in);
+            }
+            Set<String> known = new HashSet<>(QUARKUS_KEYS);
+            props.stringPropertyNames().forEach(k -> known.add(k.replaceFirst("^%[a-z]+\\.", "")));
+            Set<String> envNames = new HashSet<>();
+            known.forEach(k -> envNames.add(k.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_")));
+            s.get("environment").fieldNames().forEachRemaining(env -> {
+                if (!env.equals("OTEL_EXPORTER_OTLP_ENDPOINT") && !env.startsWith("JAVA_")) {
+                    assertTrue(envNames.contains(env), name + " is given " + env + ", which maps to no setting it reads");
+                }
+            });
+            String port = props.getProperty("quarkus.http.port");
+            // docker-compose 1.29 writes ports as host_ip:published:target/protocol
+            String[] published = s.get("ports").get(0).asText().split(":");
+            assertEquals(3, published.length, name + ": ports must name the host address: " + s.get("ports"));
+            assertEquals("127.0.0.1", published[0], name + ": published beyond loopback");
+            assertEquals(port, published[2].replace("/tcp", ""), name + ": container port");
+            assertTrue(s.get("healthcheck").get("test").toString().contains("localhost:" + port + "/q/health/ready"), name + " health check");
+            assertTrue(Files.isRegularFile(HOME.resolve(name).resolve("src/main/docker/Dockerfile.jvm")), name + " has no Dockerfile.jvm");
+        }
+    }
+}
