@@ -46,13 +46,7 @@ public final class EscalationThroughput {
         try (Mesh mesh = Mesh.start(home, home.resolve(".orgos/bench-escalation"), false, Map.of(), System.out::println,
                 EnumSet.noneOf(Service.class))) {
             var e = mesh.endpoints();
-            Properties p = new Properties();
-            p.put("bootstrap.servers", e.kafkaBootstrap());
-            p.put("key.serializer", StringSerializer.class.getName());
-            p.put("value.serializer", "io.apicurio.registry.serde.avro.AvroKafkaSerializer");
-            p.put("apicurio.registry.url", e.registryApiUrl());
-            p.put("apicurio.registry.auto-register", "false");
-            p.put("apicurio.registry.find-latest", "true");
+            Properties p = dev.orgos.schema.Clients.writer(e.kafkaBootstrap(), e.registryApiUrl());
             p.put("linger.ms", "20");
             try (KafkaProducer<String, Object> producer = new KafkaProducer<>(p)) {
                 for (int i = 0; i < n; i++) {

@@ -33,13 +33,7 @@ public final class LedgerThroughput {
         try (Mesh mesh = Mesh.start(home, home.resolve(".orgos/bench-ledger"), false, Map.of(), System.out::println,
                 EnumSet.noneOf(Service.class))) {
             String bootstrap = mesh.endpoints().kafkaBootstrap();
-            Properties p = new Properties();
-            p.put("bootstrap.servers", bootstrap);
-            p.put("key.serializer", StringSerializer.class.getName());
-            p.put("value.serializer", "io.apicurio.registry.serde.avro.AvroKafkaSerializer");
-            p.put("apicurio.registry.url", mesh.endpoints().registryApiUrl());
-            p.put("apicurio.registry.auto-register", "false");
-            p.put("apicurio.registry.find-latest", "true");
+            Properties p = dev.orgos.schema.Clients.writer(bootstrap, mesh.endpoints().registryApiUrl());
             p.put("linger.ms", "20");
             p.put("batch.size", "262144");
             try (KafkaProducer<String, Object> producer = new KafkaProducer<>(p)) {

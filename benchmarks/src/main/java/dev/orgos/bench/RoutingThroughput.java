@@ -74,13 +74,7 @@ public final class RoutingThroughput {
     }
 
     static void produce(String bootstrap, String registry, int n) throws Exception {
-        Properties p = new Properties();
-        p.put("bootstrap.servers", bootstrap);
-        p.put("key.serializer", StringSerializer.class.getName());
-        p.put("value.serializer", "io.apicurio.registry.serde.avro.AvroKafkaSerializer");
-        p.put("apicurio.registry.url", registry);
-        p.put("apicurio.registry.auto-register", "false");
-        p.put("apicurio.registry.find-latest", "true");
+        Properties p = dev.orgos.schema.Clients.writer(bootstrap, registry);
         p.put("linger.ms", "20");
         p.put("batch.size", "262144");
         p.put("acks", "all");
@@ -111,13 +105,7 @@ public final class RoutingThroughput {
         c.put("value.deserializer", "io.apicurio.registry.serde.avro.AvroKafkaDeserializer");
         c.put("apicurio.registry.url", registry);
         c.put("apicurio.registry.use-specific-avro-reader", "true");
-        Properties p = new Properties();
-        p.put("bootstrap.servers", bootstrap);
-        p.put("key.serializer", StringSerializer.class.getName());
-        p.put("value.serializer", "io.apicurio.registry.serde.avro.AvroKafkaSerializer");
-        p.put("apicurio.registry.url", registry);
-        p.put("apicurio.registry.auto-register", "false");
-        p.put("apicurio.registry.find-latest", "true");
+        Properties p = dev.orgos.schema.Clients.writer(bootstrap, registry);
         p.put("transactional.id", "bench-pass-through-" + UUID.randomUUID());
         long copied = 0;
         Instant start = null;

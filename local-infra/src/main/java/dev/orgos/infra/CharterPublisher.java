@@ -68,13 +68,7 @@ public final class CharterPublisher {
             throw new Refused("version " + charter.version() + " of charter '" + charter.id()
                     + "' is not newer than the version in force (" + newest + ")");
         }
-        Properties p = new Properties();
-        p.put("bootstrap.servers", bootstrap);
-        p.put("key.serializer", StringSerializer.class.getName());
-        p.put("value.serializer", "io.apicurio.registry.serde.avro.AvroKafkaSerializer");
-        p.put("apicurio.registry.url", registryApiUrl);
-        p.put("apicurio.registry.auto-register", "false");
-        p.put("apicurio.registry.find-latest", "true");
+        Properties p = dev.orgos.schema.Clients.writer(bootstrap, registryApiUrl);
         p.put("transactional.id", "orgos-charter-publisher-" + UUID.randomUUID());
         String key = charter.id() + ":" + charter.version();
         Instant now = Instant.now();
@@ -104,14 +98,7 @@ public final class CharterPublisher {
 
     /** Version to digest, for every version of the charter on the topic. */
     public static Map<Long, String> publishedVersions(String bootstrap, String registryApiUrl, String charterId) {
-        Properties p = new Properties();
-        p.put("bootstrap.servers", bootstrap);
-        p.put("isolation.level", "read_committed");
-        p.put("enable.auto.commit", "false");
-        p.put("key.deserializer", StringDeserializer.class.getName());
-        p.put("value.deserializer", "io.apicurio.registry.serde.avro.AvroKafkaDeserializer");
-        p.put("apicurio.registry.url", registryApiUrl);
-        p.put("apicurio.registry.use-specific-avro-reader", "true");
+        Properties p = dev.orgos.schema.Clients.reader(bootstrap, registryApiUrl);
         Map<Long, String> versions = new HashMap<>();
         try (KafkaConsumer<String, CharterPublished> c = new KafkaConsumer<>(p)) {
             List<TopicPartition> tps = c.partitionsFor(Topics.CHARTERS.topic(), Duration.ofSeconds(30)).stream()

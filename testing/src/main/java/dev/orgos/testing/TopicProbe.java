@@ -107,13 +107,7 @@ public final class TopicProbe {
     }
 
     private Properties producerProps() {
-        Properties p = new Properties();
-        p.put("bootstrap.servers", endpoints.kafkaBootstrap());
-        p.put("key.serializer", StringSerializer.class.getName());
-        p.put("value.serializer", "io.apicurio.registry.serde.avro.AvroKafkaSerializer");
-        p.put("apicurio.registry.url", endpoints.registryApiUrl());
-        p.put("apicurio.registry.auto-register", "false");
-        p.put("apicurio.registry.find-latest", "true");
+        Properties p = dev.orgos.schema.Clients.writer(endpoints.kafkaBootstrap(), endpoints.registryApiUrl());
         p.put("acks", "all");
         return p;
     }

@@ -27,14 +27,7 @@ public class ChainRecovery {
     String registryUrl;
 
     SealedState recover() {
-        Properties p = new Properties();
-        p.put("bootstrap.servers", bootstrap);
-        p.put("isolation.level", "read_committed");
-        p.put("enable.auto.commit", "false");
-        p.put("key.deserializer", StringDeserializer.class.getName());
-        p.put("value.deserializer", "io.apicurio.registry.serde.avro.AvroKafkaDeserializer");
-        p.put("apicurio.registry.url", registryUrl);
-        p.put("apicurio.registry.use-specific-avro-reader", "true");
+        Properties p = dev.orgos.schema.Clients.reader(bootstrap, registryUrl);
         TopicPartition tp = new TopicPartition(Topics.LEDGER.topic(), 0);
         try (KafkaConsumer<String, LedgerEntry> c = new KafkaConsumer<>(p)) {
             c.assign(List.of(tp));

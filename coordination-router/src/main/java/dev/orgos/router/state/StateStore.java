@@ -54,14 +54,7 @@ public class StateStore {
     }
 
     private void restore(List<Integer> partitions) {
-        Properties p = new Properties();
-        p.put("bootstrap.servers", bootstrap);
-        p.put("isolation.level", "read_committed");
-        p.put("enable.auto.commit", "false");
-        p.put("key.deserializer", StringDeserializer.class.getName());
-        p.put("value.deserializer", "io.apicurio.registry.serde.avro.AvroKafkaDeserializer");
-        p.put("apicurio.registry.url", registryUrl);
-        p.put("apicurio.registry.use-specific-avro-reader", "true");
+        Properties p = dev.orgos.schema.Clients.reader(bootstrap, registryUrl);
         p.put("max.poll.records", "2000");
         try (KafkaConsumer<String, RouterStateDelta> c = new KafkaConsumer<>(p)) {
             List<TopicPartition> tps = partitions.stream().map(i -> new TopicPartition(Topics.ROUTER_STATE.topic(), i)).toList();

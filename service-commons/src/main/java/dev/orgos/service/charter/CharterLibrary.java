@@ -38,14 +38,7 @@ public final class CharterLibrary implements AutoCloseable {
     private volatile boolean running = true;
 
     public CharterLibrary(String bootstrap, String registryUrl) {
-        Properties p = new Properties();
-        p.put("bootstrap.servers", bootstrap);
-        p.put("isolation.level", "read_committed");
-        p.put("enable.auto.commit", "false");
-        p.put("key.deserializer", StringDeserializer.class.getName());
-        p.put("value.deserializer", "io.apicurio.registry.serde.avro.AvroKafkaDeserializer");
-        p.put("apicurio.registry.url", registryUrl);
-        p.put("apicurio.registry.use-specific-avro-reader", "true");
+        Properties p = dev.orgos.schema.Clients.reader(bootstrap, registryUrl);
         consumer = new KafkaConsumer<>(p);
         thread = new Thread(this::run, "orgos-charter-library");
         thread.setDaemon(true);
