@@ -31,6 +31,31 @@ public final class MeshAddress {
         return base.endsWith("/apis/registry/v3") ? base : base.replaceAll("/+$", "") + "/apis/registry/v3";
     }
 
+    /**
+     * Reads every committed record of a topic, from the beginning to its end as it was when the
+     * read began, in partition order, handing each value (with its record time) to the sink.
+     */
+    @SuppressWarnings("unchecked")
+    public <V> void readAll(String topic, java.util.function.BiConsumer<V, java.time.Instant> sink) {
+        Properties p = dev.orgos.schema.Clients.reader(bootstrap(), registryApi());
+        p.put("max.poll.records", "5000");
+        p.put("fetch.max.bytes", "52428800");
+        try (var c = new org.apache.kafka.clients.consumer.KafkaConsumer<String, Object>(p)) {
+            var tps = c.partitionsFor(topic, java.time.Duration.ofSeconds(30)).stream()
+                    .map(i -> new org.apache.kafka.common.TopicPartition(i.topic(), i.partition())).toList();
+            c.assign(tps);
+            c.seekToBeginning(tps);
+            var end = c.endOffsets(tps);
+            while (tps.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
+                for (var r : c.poll(java.time.Duration.ofMillis(500))) {
+                    if (r.value() != null) {
+                        sink.accept((V) r.value(), java.time.Instant.ofEpochMilli(r.timestamp()));
+                    }
+                }
+            }
+        }
+    }
+
     private static String first(String a, String b, String c, String option) {
         for (String v : new String[] {a, b, c}) {
             if (v != null && !v.isBlank()) {

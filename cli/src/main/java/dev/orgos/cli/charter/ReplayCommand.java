@@ -16,21 +16,15 @@ import dev.orgos.schema.Topics;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.function.BiConsumer;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -146,34 +140,14 @@ public final class ReplayCommand implements Callable<Integer> {
         }
     }
 
-    @SuppressWarnings("unchecked")
+    /** Reads a whole topic, saying how far it got on long reads. */
     private <V> void readAll(String topic, BiConsumer<V, Instant> sink, String what) {
-        Properties p = new Properties();
-        p.put("bootstrap.servers", mesh.bootstrap());
-        p.put("isolation.level", "read_committed");
-        p.put("enable.auto.commit", "false");
-        p.put("max.poll.records", "5000");
-        p.put("key.deserializer", StringDeserializer.class.getName());
-        p.put("value.deserializer", "io.apicurio.registry.serde.avro.AvroKafkaDeserializer");
-        p.put("apicurio.registry.url", mesh.registryApi());
-        p.put("apicurio.registry.use-specific-avro-reader", "true");
-        try (KafkaConsumer<String, Object> c = new KafkaConsumer<>(p)) {
-            List<TopicPartition> tps = c.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                    .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
-            c.assign(tps);
-            c.seekToBeginning(tps);
-            Map<TopicPartition, Long> end = c.endOffsets(tps);
-            long read = 0;
-            while (tps.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
-                for (ConsumerRecord<String, Object> r : c.poll(Duration.ofMillis(500))) {
-                    if (r.value() != null) {
-                        sink.accept((V) r.value(), Instant.ofEpochMilli(r.timestamp()));
-                        if (++read % 10_000 == 0) {
-                            System.err.printf("  read %d %s...%n", read, what);
-                        }
-                    }
-                }
+        long[] read = {0};
+        mesh.<V>readAll(topic, (value, at) -> {
+            sink.accept(value, at);
+            if (++read[0] % 10_000 == 0) {
+                System.err.printf("  read %d %s...%n", read[0], what);
             }
-        }
+        });
     }
 }

@@ -18,13 +18,8 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -186,32 +181,8 @@ public final class VerifyCommand implements Callable<Integer> {
         }
     }
 
-    @SuppressWarnings("unchecked")
     private <V> void read(String topic, Consumer<V> sink) {
-        Properties p = new Properties();
-        p.put("bootstrap.servers", mesh.bootstrap());
-        p.put("isolation.level", "read_committed");
-        p.put("enable.auto.commit", "false");
-        p.put("max.poll.records", "5000");
-        p.put("fetch.max.bytes", "52428800");
-        p.put("key.deserializer", StringDeserializer.class.getName());
-        p.put("value.deserializer", "io.apicurio.registry.serde.avro.AvroKafkaDeserializer");
-        p.put("apicurio.registry.url", mesh.registryApi());
-        p.put("apicurio.registry.use-specific-avro-reader", "true");
-        try (KafkaConsumer<String, Object> c = new KafkaConsumer<>(p)) {
-            List<TopicPartition> tps = c.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                    .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
-            c.assign(tps);
-            c.seekToBeginning(tps);
-            Map<TopicPartition, Long> end = c.endOffsets(tps);
-            while (tps.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
-                for (ConsumerRecord<String, Object> r : c.poll(Duration.ofMillis(500))) {
-                    if (r.value() != null) {
-                        sink.accept((V) r.value());
-                    }
-                }
-            }
-        }
+        mesh.<V>readAll(topic, (value, at) -> sink.accept(value));
     }
 
     private static byte[] bytes(ByteBuffer b) {
