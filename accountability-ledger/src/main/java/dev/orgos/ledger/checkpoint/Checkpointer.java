@@ -28,6 +28,8 @@ public class Checkpointer {
     SigningKey key;
     @Inject
     PgPool db;
+    @Inject
+    dev.orgos.ledger.metrics.LedgerMetrics metrics;
 
     @Inject
     @Channel("checkpoints-out")
@@ -63,6 +65,7 @@ public class Checkpointer {
                                     io.vertx.core.buffer.Buffer.buffer(c.signature()), io.vertx.core.buffer.Buffer.buffer(c.publicKey()))))
                     .invoke(() -> {
                         lastSize = c.treeSize();
+                        metrics.checkpointed(c.treeSize(), c.timestampMillis());
                         LOG.infof("Checkpoint signed: %d entries, root %s", c.treeSize(),
                                 java.util.Base64.getEncoder().encodeToString(c.rootHash()));
                     })

@@ -40,6 +40,9 @@ public class LedgerWriter {
     @Inject
     ChainRecovery recovery;
 
+    @Inject
+    dev.orgos.ledger.metrics.LedgerMetrics metrics;
+
     Clock clock = Clock.systemUTC();
 
     private volatile SealedState state;
@@ -62,6 +65,9 @@ public class LedgerWriter {
                         }
                     })
                     .invoke(() -> {
+                        var records = batch.getRecords();
+                        long newest = records.isEmpty() ? clock.millis() : records.get(records.size() - 1).getTimestamp().toEpochMilli();
+                        metrics.sealed((int) (working.chain.nextSequence() - first), working.chain.nextSequence(), clock.millis() - newest);
                         if (working.chain.nextSequence() > first) {
                             // one line per batch: per-entry lines (DEBUG) would cost more than sealing at thousands a second
                             LOG.infof("Sealed ledger entries #%d to #%d", first, working.chain.nextSequence() - 1);

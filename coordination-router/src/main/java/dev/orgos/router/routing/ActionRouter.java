@@ -72,6 +72,9 @@ public class ActionRouter {
     @Inject
     RouterConfig config;
 
+    @Inject
+    RoutingMetrics metrics;
+
     Clock clock = Clock.systemUTC();
 
     @Incoming(Channels.ACTIONS_IN)
@@ -80,6 +83,7 @@ public class ActionRouter {
         List<String> markers = batch.getRecords().stream().map(ActionRouter::activation).filter(k -> k != null).distinct().toList();
         Uni<?> chartersReady = markers.isEmpty() ? Uni.createFrom().voidItem()
                 : Uni.join().all(markers.stream().map(charters::awaitCharter).toList()).andCollectFailures();
+        RoutingMetrics.Tally tally = new RoutingMetrics.Tally();
         return chartersReady
                 .chain(() -> store.states(partitions))
                 .chain(states -> transactions.withTransactionAndAck(batch, tx -> {
@@ -87,7 +91,7 @@ public class ActionRouter {
                         Map<Integer, Delta> deltas = new LinkedHashMap<>();
                         for (KafkaRecord<String, ActionProposed> record : batch) {
                             PartitionState state = states.get(record.getPartition());
-                            routeOne(record, state, deltas.computeIfAbsent(record.getPartition(), Delta::new), tx);
+                            routeOne(record, state, deltas.computeIfAbsent(record.getPartition(), Delta::new), tx, tally);
                         }
                         deltas.values().forEach(d -> d.send(tx, states.get(d.partition).charterKey(), clock.instant()));
                         summarize(deltas.values());
@@ -97,6 +101,7 @@ public class ActionRouter {
                         return Uni.createFrom().failure(e);
                     }
                 }))
+                .invoke(() -> metrics.committed(tally))
                 .onFailure().invoke(e -> {
                     LOG.warnf("A routing transaction failed (%s); its partitions %s will be rebuilt from the state topic "
                             + "and the batch decided again", e.getMessage(), partitions);
@@ -105,7 +110,7 @@ public class ActionRouter {
     }
 
     private void routeOne(KafkaRecord<String, ActionProposed> record, PartitionState state, Delta delta,
-                          TransactionalEmitter<SpecificRecord> tx) {
+                          TransactionalEmitter<SpecificRecord> tx, RoutingMetrics.Tally tally) {
         String marker = activation(record);
         if (marker != null) {
             if (!marker.equals(state.charterKey())) {
@@ -120,6 +125,7 @@ public class ActionRouter {
         ActionProposed action = record.getPayload();
         if (action == null) {
             DeadLetters.send(tx, record, reasonFromHeaders(record.getHeaders()), clock.instant());
+            tally.deadLettered();
             return;
         }
         var core = WireMapping.toCore(action);
@@ -127,6 +133,7 @@ public class ActionRouter {
         if (!problems.isEmpty()) {
             DeadLetters.send(tx, record, problems.stream().map(p -> "field '" + p.field() + "' " + p.message())
                     .collect(Collectors.joining("; ")), clock.instant());
+            tally.deadLettered();
             return;
         }
         if (state.alreadyDecided(action.getActionId())) {
@@ -159,6 +166,7 @@ public class ActionRouter {
         }
         send(tx, Topics.FACTS, key, WireMapping.decidedFact(action, decision, now, config.source(), traceId), trace);
         delta.count(decision.outcome());
+        tally.decided(decision.outcome(), decision.pathwayId());
         LOG.debugf("Action %s (%s by agent %s): %s, accountable anchor %s, charter v%d. %s", action.getActionId(),
                 action.getActionType(), action.getAgentId(), decision.outcome(), decision.anchor(), decision.charterVersion(),
                 decision.reason());

@@ -45,6 +45,8 @@ public class EscalationDesk {
     EscalationClock clock;
     @Inject
     dev.orgos.escalation.notify.Notifications notifications;
+    @Inject
+    dev.orgos.escalation.metrics.EscalationMetrics metrics;
 
     /** One escalation request as it arrived, with the trace it belongs to. */
     public record Request(EscalationRaised raised, String traceId) {
@@ -76,6 +78,7 @@ public class EscalationDesk {
                                 + (t.assignee == null ? t.anchor : t.assignee + " (" + t.anchor + ")") + ", acknowledge by " + t.acknowledgeBy).toList())
                         : "first: " + opened.get(0).actionType + " by " + opened.get(0).agentId);
             }
+            opened.forEach(metrics::opened);
             opened.forEach(t -> notify("ASSIGNED", t, "New escalation: " + t.actionType + " by " + t.agentId + ". " + t.escalationReason));
         });
     }
@@ -141,6 +144,7 @@ public class EscalationDesk {
     public Uni<Integer> sweep() {
         Instant now = clock.instant();
         java.util.List<EscalationTask> moved = new java.util.ArrayList<>();
+        java.util.List<String[]> breaches = new java.util.ArrayList<>();
         return committed(() -> Panache.getSession().chain(session -> session.createNativeQuery("""
                         SELECT * FROM escalation_task
                         WHERE (status = 'OPEN' AND acknowledge_by <= :now) OR (status = 'ACKNOWLEDGED' AND resolve_by <= :now)
@@ -151,10 +155,19 @@ public class EscalationDesk {
                     for (EscalationTask t : tasks) {
                         String why = t.status == TaskStatus.OPEN ? "nobody acknowledged it by " + t.acknowledgeBy
                                 : "it was acknowledged but not decided by " + t.resolveBy;
-                        chain = chain.chain(() -> moveUp(t, null, why, now)).invoke(() -> moved.add(t));
+                        String missed = t.status == TaskStatus.OPEN ? "acknowledge" : "resolve";
+                        String anchor = t.anchor;
+                        chain = chain.chain(() -> moveUp(t, null, why, now)).invoke(() -> {
+                            moved.add(t);
+                            breaches.add(new String[] {anchor, missed});
+                        });
                     }
                     return chain.replaceWith(tasks.size());
                 }))
+                .invoke(() -> {
+                    breaches.forEach(b -> metrics.deadlineBreached(b[0], b[1]));
+                    moved.forEach(metrics::changed);
+                })
                 .invoke(() -> moved.forEach(t -> notify(t.status == TaskStatus.EXPIRED ? "EXPIRED" : "ESCALATED", t,
                         t.status == TaskStatus.EXPIRED ? "Escalation expired without a decision: the agent was told no"
                                 : "Escalated to you: " + t.actionType + " by " + t.agentId + ". " + t.escalationReason)));
@@ -267,6 +280,10 @@ public class EscalationDesk {
                             caller.name() + " acknowledged the escalation of " + t.actionType + " by " + t.agentId,
                             Map.of("escalationId", t.id.toString(), "resolveBy", t.resolveBy.toString()), config.source(), now), t.traceId))
                     .replaceWith(new Outcome.Done(t));
+        }).invoke(o -> {
+            if (o instanceof Outcome.Done d) {
+                metrics.acknowledged(d.task(), d.task().updatedAt);
+            }
         });
     }
 
@@ -293,7 +310,13 @@ public class EscalationDesk {
             }
             return recorded.chain(() -> resolve(t, Resolution.APPROVED, VerdictStatus.APPROVED, approvers,
                     reason == null ? "Approved by " + String.join(" and ", approvers) : reason, now));
-        }));
+        })).invoke(this::resolvedMetrics);
+    }
+
+    private void resolvedMetrics(Outcome o) {
+        if (o instanceof Outcome.Done d) {
+            metrics.changed(d.task());
+        }
     }
 
     public Uni<Outcome> reject(UUID id, Caller caller, String reason) {
@@ -301,7 +324,7 @@ public class EscalationDesk {
             Instant now = clock.instant();
             return TaskHistory.of(t.id, now, "REJECTED_BY", caller.name(), reason).persist()
                     .chain(() -> resolve(t, Resolution.REJECTED, VerdictStatus.REJECTED, List.of(caller.name()), reason, now));
-        });
+        }).invoke(this::resolvedMetrics);
     }
 
     private Uni<Outcome> resolve(EscalationTask t, Resolution resolution, VerdictStatus verdict, List<String> deciders,

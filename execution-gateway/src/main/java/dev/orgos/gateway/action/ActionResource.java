@@ -63,6 +63,9 @@ public class ActionResource {
     static final String CLOUDEVENT_TYPE = "dev.orgos.action.proposed";
 
     @Inject
+    GatewayMetrics metrics;
+
+    @Inject
     JsonWebToken caller;
 
     @Inject
@@ -158,6 +161,7 @@ public class ActionResource {
         String agentId = caller.getSubject();
         long wait = limiter.acquire(agentId);
         if (wait > 0) {
+            metrics.refused(GatewayMetrics.Refusal.RATE_LIMITED);
             return Uni.createFrom().item(Response.fromResponse(Problem.response(429, "Too Many Requests",
                     "Agent " + agentId + " is over its rate limit; retry after " + wait + " s.", null))
                     .header("Retry-After", Long.toString(wait)).build());
@@ -181,6 +185,7 @@ public class ActionResource {
             errors.add(new Problem.FieldError("Idempotency-Key", "must be 1 to 200 characters"));
         }
         if (!errors.isEmpty()) {
+            metrics.refused(GatewayMetrics.Refusal.INVALID);
             return Uni.createFrom().item(Problem.response(400, "Invalid action",
                     "The action was not accepted; nothing was sent.", errors));
         }
@@ -201,6 +206,7 @@ public class ActionResource {
                     return send(agentId, withId, avroParams, key);
                 }
                 if (!claim.sameRequest()) {
+                    metrics.refused(GatewayMetrics.Refusal.IDEMPOTENCY_KEY_REUSED);
                     return Uni.createFrom().item(Problem.response(409, "Idempotency key reused", "Idempotency key '" + key
                             + "' was already used for a different request (action " + claim.actionId() + "); use a new key for a new action.",
                             List.of(new Problem.FieldError("Idempotency-Key", "was used with a different body"))));
@@ -235,6 +241,7 @@ public class ActionResource {
                 .chain(() -> store.accepted(request.actionId(), agentId, request.actionType(), traceId, now))
                 .map(ignored -> {
                     LOG.infof("Accepted action %s (%s) from agent %s", request.actionId(), request.actionType(), agentId);
+                    metrics.accepted();
                     return Response.accepted(Map.of("actionId", request.actionId(), "status", "PENDING",
                                     "traceId", traceId == null ? "" : traceId))
                             .location(URI.create("/v1/actions/" + request.actionId())).build();
@@ -327,8 +334,11 @@ public class ActionResource {
                         "Agent " + agentId + " reported executing " + view.actionType() + " although its verdict is " + view.status()
                                 + ": " + body.summary(), Map.of("reportedStatus", body.status(), "verdict", view.status()));
                 return publish(List.of(KafkaRecord.of(Topics.FACTS.topic(), actionId, violation)))
-                        .invoke(() -> LOG.warnf("VIOLATION: agent %s reports executing action %s (%s) whose verdict is %s",
-                                agentId, actionId, view.actionType(), view.status()))
+                        .invoke(() -> {
+                            LOG.warnf("VIOLATION: agent %s reports executing action %s (%s) whose verdict is %s",
+                                    agentId, actionId, view.actionType(), view.status());
+                            metrics.violation();
+                        })
                         .replaceWith(Problem.response(409, "Not allowed", "Action " + actionId + " is " + view.status()
                                 + ", not allowed to proceed. This report is recorded in the ledger as a violation.", null));
             }

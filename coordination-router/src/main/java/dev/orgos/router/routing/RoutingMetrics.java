@@ -1,0 +1,57 @@
+package dev.orgos.router.routing;
+
+import dev.orgos.governance.decision.Outcome;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Decisions by outcome and pathway ({@code orgos_decisions_total}) and dead letters
+ * ({@code orgos_router_dead_letters_total}). Counted only once the routing transaction has
+ * committed, so an aborted batch decided again is not counted twice.
+ */
+@io.quarkus.runtime.Startup
+@ApplicationScoped
+public class RoutingMetrics {
+
+    @Inject
+    MeterRegistry registry;
+
+    private final Map<String, Counter> decisions = new ConcurrentHashMap<>();
+    private Counter deadLetters;
+
+    @jakarta.annotation.PostConstruct
+    void register() {
+        deadLetters = Counter.builder("orgos.router.dead.letters")
+                .description("Records sent to the dead-letter topic: unreadable, or breaking the action contract").register(registry);
+    }
+
+    /** What one transaction decided, to be counted after its commit. */
+    public static final class Tally {
+        private final Map<String, Integer> byOutcomeAndPathway = new HashMap<>();
+        private int deadLetters;
+
+        void decided(Outcome outcome, String pathwayId) {
+            byOutcomeAndPathway.merge(outcome.name() + '\u0000' + (pathwayId == null ? "none" : pathwayId), 1, Integer::sum);
+        }
+
+        void deadLettered() {
+            deadLetters++;
+        }
+    }
+
+    public void committed(Tally tally) {
+        tally.byOutcomeAndPathway.forEach((key, n) -> decisions.computeIfAbsent(key, k -> {
+            int cut = k.indexOf('\u0000');
+            return Counter.builder("orgos.decisions").description("Actions decided by the charter, by outcome and pathway")
+                    .tag("outcome", k.substring(0, cut)).tag("pathway", k.substring(cut + 1)).register(registry);
+        }).increment(n));
+        if (tally.deadLetters > 0) {
+            deadLetters.increment(tally.deadLetters);
+        }
+    }
+}

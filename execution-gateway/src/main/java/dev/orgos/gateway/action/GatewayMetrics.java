@@ -1,0 +1,54 @@
+package dev.orgos.gateway.action;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * The gateway's side of the dashboard: actions accepted, refused by reason, and violations
+ * (an agent reporting that it executed an action that was not approved). Registered at start
+ * with zero, so a dashboard shows 0 rather than "no data".
+ */
+@Startup
+@ApplicationScoped
+public class GatewayMetrics {
+
+    public enum Refusal {
+        INVALID, RATE_LIMITED, IDEMPOTENCY_KEY_REUSED
+    }
+
+    @Inject
+    MeterRegistry registry;
+
+    private Counter accepted;
+    private Counter violations;
+    private final Map<Refusal, Counter> refused = new EnumMap<>(Refusal.class);
+
+    @PostConstruct
+    void register() {
+        accepted = Counter.builder("orgos.gateway.actions.accepted").description("Actions accepted and put on the mesh").register(registry);
+        violations = Counter.builder("orgos.gateway.violations")
+                .description("Reports of executing an action that was not allowed to proceed").register(registry);
+        for (Refusal r : Refusal.values()) {
+            refused.put(r, Counter.builder("orgos.gateway.actions.refused").description("Actions refused before reaching the mesh")
+                    .tag("reason", r.name().toLowerCase()).register(registry));
+        }
+    }
+
+    public void accepted() {
+        accepted.increment();
+    }
+
+    public void refused(Refusal why) {
+        refused.get(why).increment();
+    }
+
+    public void violation() {
+        violations.increment();
+    }
+}
