@@ -15,11 +15,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
 
@@ -32,9 +30,7 @@ public final class MeshBootstrap {
     }
 
     public static void createTopics(String bootstrap, Consumer<String> progress) {
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        try (Admin admin = Admin.create(p)) {
+        try (Admin admin = Admin.create(dev.orgos.schema.Clients.admin(bootstrap))) {
             List<NewTopic> topics = new ArrayList<>();
             for (Topics t : Topics.values()) {
                 NewTopic nt = new NewTopic(t.topic(), t.defaultPartitions(), (short) 1);
