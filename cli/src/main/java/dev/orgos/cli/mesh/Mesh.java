@@ -81,7 +81,7 @@ public final class Mesh implements AutoCloseable {
                 int port = preferDefaultPorts && free(s.defaultPort) ? s.defaultPort : freePort();
                 mesh.ports.put(s, port);
                 if (services.contains(s)) {
-                    mesh.processes.put(s, mesh.launch(s, port, publicKey, config));
+                    mesh.processes.put(s, mesh.launch(s, s.module, port, publicKey, config));
                 }
             }
             for (Service s : services) {
@@ -133,7 +133,7 @@ public final class Mesh implements AutoCloseable {
         }
     }
 
-    private Process launch(Service s, int port, Path publicKey, Map<String, String> extraConfig) {
+    private Process launch(Service s, String instance, int port, Path publicKey, Map<String, String> extraConfig) {
         Endpoints e = infra.endpoints();
         List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx384m", "-XX:+UseSerialGC",
                 "--enable-native-access=ALL-UNNAMED"));
@@ -146,24 +146,27 @@ public final class Mesh implements AutoCloseable {
         cmd.add("-jar");
         cmd.add(jar(home, s).toString());
         try {
-            Path logs = Files.createDirectories(workDir.resolve("logs"));
-            return new ProcessBuilder(cmd).redirectErrorStream(true)
-                    .redirectOutput(logs.resolve(s.module + ".log").toFile()).start();
+            Files.createDirectories(workDir.resolve("logs"));
+            return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(logFile(instance).toFile()).start();
         } catch (IOException ex) {
             throw new UncheckedIOException("could not start " + s.module, ex);
         }
     }
 
     private void awaitReady(Service s, Duration timeout) {
+        awaitReady(s.module, processes.get(s), url(s), log(s), timeout);
+    }
+
+    /** Waits until the instance says it is ready (Kafka, registry and database reachable), or fails naming its log. */
+    private static void awaitReady(String name, Process p, String url, Path log, Duration timeout) {
         Instant deadline = Instant.now().plus(timeout);
         HttpClient http = HttpClient.newHttpClient();
         while (true) {
-            Process p = processes.get(s);
             if (!p.isAlive()) {
-                throw new IllegalStateException(s.module + " stopped with exit code " + p.exitValue() + "; see " + log(s));
+                throw new IllegalStateException(name + " stopped with exit code " + p.exitValue() + "; see " + log);
             }
             try {
-                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(url(s) + "/q/health/ready"))
+                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(url + "/q/health/ready"))
                         .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
                 if (r.statusCode() == 200) {
                     return;
@@ -175,7 +178,7 @@ public final class Mesh implements AutoCloseable {
                 throw new IllegalStateException(ie);
             }
             if (Instant.now().isAfter(deadline)) {
-                throw new IllegalStateException(s.module + " was not ready within " + timeout.toSeconds() + " s; see " + log(s));
+                throw new IllegalStateException(name + " was not ready within " + timeout.toSeconds() + " s; see " + log);
             }
             try {
                 Thread.sleep(200);
@@ -191,7 +194,11 @@ public final class Mesh implements AutoCloseable {
     }
 
     public Path log(Service s) {
-        return workDir.resolve("logs").resolve(s.module + ".log");
+        return logFile(s.module);
+    }
+
+    private Path logFile(String instance) {
+        return workDir.resolve("logs").resolve(instance + ".log");
     }
 
     public Endpoints endpoints() {
@@ -209,43 +216,28 @@ public final class Mesh implements AutoCloseable {
         p.waitFor(30, TimeUnit.SECONDS);
     }
 
-    /**
-     * Starts one more instance of a service (a replica, as behind a load balancer), on a port of
-     * its own; it is stopped with the mesh. Returns its URL.
-     */
-    public String startReplica(Service s) {
-        int port = freePort();
-        Path publicKey = workDir.resolve("keys").resolve("jwt-public.pem");
-        Process p = launch(s, port, publicKey, serviceConfig);
-        extras.add(p);
-        String url = "http://127.0.0.1:" + port;
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(120));
-        HttpClient http = HttpClient.newHttpClient();
-        while (true) {
-            if (!p.isAlive()) {
-                throw new IllegalStateException("a replica of " + s.module + " stopped with exit code " + p.exitValue());
-            }
-            try {
-                if (http.send(HttpRequest.newBuilder(URI.create(url + "/q/health/ready")).timeout(Duration.ofSeconds(2)).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return url;
-                }
-            } catch (IOException ignored) {
-                // not listening yet
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-            if (Instant.now().isAfter(deadline)) {
-                throw new IllegalStateException("a replica of " + s.module + " was not ready within 120 s");
-            }
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
+    /** One more instance of a service, started by {@link #startReplica}; stopped with the mesh unless killed before. */
+    public record Replica(Service service, String name, String url, Process process, Path log) {
+        /** Kills this instance hard (SIGKILL), as a crash would. */
+        public void kill() throws InterruptedException {
+            process.destroyForcibly();
+            process.waitFor(30, TimeUnit.SECONDS);
         }
+    }
+
+    /**
+     * Starts one more instance of a service (a replica, as behind a load balancer, or another
+     * member of its consumer group), on a port of its own, with a log of its own.
+     */
+    public Replica startReplica(Service s) {
+        int port = freePort();
+        String name = s.module + "-" + (extras.size() + 2);
+        Path publicKey = workDir.resolve("keys").resolve("jwt-public.pem");
+        Process p = launch(s, name, port, publicKey, serviceConfig);
+        extras.add(p);
+        Replica replica = new Replica(s, name, "http://127.0.0.1:" + port, p, logFile(name));
+        awaitReady(name, p, replica.url(), replica.log(), Duration.ofSeconds(120));
+        return replica;
     }
 
     /** Starts a service that is not running (killed, or not started), on its port, and waits until it is ready. */
@@ -263,7 +255,7 @@ public final class Mesh implements AutoCloseable {
         Path publicKey = workDir.resolve("keys").resolve("jwt-public.pem");
         Map<String, String> config = new java.util.LinkedHashMap<>(serviceConfig);
         config.putAll(overrides);
-        processes.put(s, launch(s, ports.get(s), publicKey, config));
+        processes.put(s, launch(s, s.module, ports.get(s), publicKey, config));
         awaitReady(s, Duration.ofSeconds(120));
     }
 
