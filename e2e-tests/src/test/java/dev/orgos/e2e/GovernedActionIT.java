@@ -162,7 +162,7 @@ class GovernedActionIT {
 
     @Test
     void twoGatewayReplicasServeTheSameActionsState() {
-        String replica = mesh.startReplica(Service.EXECUTION_GATEWAY);
+        String replica = mesh.startReplica(Service.EXECUTION_GATEWAY).url();
         WorkerClient viaReplica = new WorkerClient(URI.create(replica), () -> DevTokens.agent("refund-bot", Duration.ofMinutes(10)));
         String id = worker.submit(Action.of("e2e-replicas-" + UUID.randomUUID(), "refund.issue").amount(900, "EUR").confidence(0.95));
         // submitted through one replica, escalated, decided, and read through the other: no state lives in one instance
@@ -174,6 +174,74 @@ class GovernedActionIT {
         assertEquals(seenByReplica, worker.get(id));
         // a retry through the replica is answered with the original acceptance
         assertEquals(id, viaReplica.submit(Action.of(id, "refund.issue").amount(900, "EUR").confidence(0.95)));
+    }
+
+    /**
+     * What operators watch: every service is ready only with Kafka, the registry (and its
+     * database) reachable, and counts what it did in Prometheus metrics.
+     */
+    @Test
+    void everyServiceReportsItsHealthAndCountsWhatItDid() throws Exception {
+        for (Service s : Service.values()) {
+            JsonNode ready = new com.fasterxml.jackson.databind.ObjectMapper().readTree(httpGet(mesh.url(s) + "/q/health/ready"));
+            assertEquals("UP", ready.get("status").asText(), s + ": " + ready);
+            List<String> checks = new ArrayList<>();
+            ready.get("checks").forEach(c -> checks.add(c.get("name").asText()));
+            assertTrue(checks.contains("Schema registry"), s + " checks the registry: " + checks);
+            assertTrue(checks.stream().anyMatch(c -> c.contains("Reactive Messaging")), s + " checks Kafka: " + checks);
+            if (s != Service.COORDINATION_ROUTER) {
+                assertTrue(checks.stream().anyMatch(c -> c.contains("PostgreSQL")), s + " checks its database: " + checks);
+            }
+        }
+        String id = worker.submit(Action.of("e2e-metrics-" + UUID.randomUUID(), "refund.issue").amount(900, "EUR").confidence(0.95));
+        JsonNode task = Awaitility.await().atMost(WAIT).until(() -> find(alice.get("/v1/escalations", Map.of()), id), t -> t != null);
+        alice.post("/v1/escalations/" + task.get("id").asText() + "/acknowledge", Map.of());
+        alice.post("/v1/escalations/" + task.get("id").asText() + "/approve", Map.of("reason", "checked the order"));
+        worker.awaitFinal(id, WAIT);
+
+        Awaitility.await().atMost(WAIT).untilAsserted(() -> {
+            assertTrue(metric(Service.EXECUTION_GATEWAY, "orgos_gateway_actions_accepted_total") >= 1);
+            assertTrue(metric(Service.COORDINATION_ROUTER, "orgos_decisions_total{outcome=\"ESCALATE\",pathway=\"refunds\"}") >= 1);
+            assertTrue(metric(Service.ESCALATION_SERVICE, "orgos_escalations_opened_total{anchor=\"finance-ops\"}") >= 1);
+            assertTrue(metric(Service.ESCALATION_SERVICE, "orgos_escalation_time_to_acknowledge_seconds_count{anchor=\"finance-ops\"}") >= 1);
+            assertTrue(metric(Service.ESCALATION_SERVICE,
+                    "orgos_escalation_time_to_resolve_seconds_count{anchor=\"finance-ops\",resolution=\"APPROVED\"}") >= 1);
+            assertTrue(metric(Service.ACCOUNTABILITY_LEDGER, "orgos_ledger_entries_sealed_total") >= 1);
+            assertTrue(metric(Service.ACCOUNTABILITY_LEDGER, "orgos_ledger_checkpoint_age_seconds") >= 0);
+        });
+
+        // the Grafana dashboard shows only metrics the services really export
+        String dashboard = java.nio.file.Files.readString(Path.of(System.getProperty("orgos.home", ".."))
+                .resolve("deploy/grafana/orgos-dashboard.json"));
+        StringBuilder exported = new StringBuilder();
+        for (Service s : Service.values()) {
+            exported.append(httpGet(mesh.url(s) + "/q/metrics"));
+        }
+        var names = java.util.regex.Pattern.compile("\\b(orgos_[a-z_]+|kafka_consumer_[a-z_]+|http_server_[a-z_]+)").matcher(dashboard)
+                .results().map(m -> m.group(1)).collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
+        assertFalse(names.isEmpty());
+        // counted per anchor from the first missed deadline on, so absent until one is missed
+        names.remove("orgos_escalation_deadline_breaches_total");
+        for (String name : names) {
+            assertTrue(exported.toString().contains("\n" + name + "{") || exported.toString().contains("\n" + name + " "),
+                    "the dashboard uses " + name + ", which no service exports");
+        }
+    }
+
+    /** The value of one sample in a service's Prometheus output, or -1 when it is not there. */
+    private static double metric(Service s, String sample) throws Exception {
+        for (String line : httpGet(mesh.url(s) + "/q/metrics").split("\n")) {
+            if (line.startsWith(sample + " ")) {
+                return Double.parseDouble(line.substring(sample.length() + 1).split(" ")[0]);
+            }
+        }
+        return -1;
+    }
+
+    private static String httpGet(String url) throws Exception {
+        var http = java.net.http.HttpClient.newHttpClient();
+        return http.send(java.net.http.HttpRequest.newBuilder(URI.create(url)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
     }
 
     private static JsonNode find(JsonNode tasks, String actionId) {
