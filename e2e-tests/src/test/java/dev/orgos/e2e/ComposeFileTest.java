@@ -40,10 +40,17 @@ class ComposeFileTest {
     }
 
     static Run compose(Map<String, String> env, String... args) throws Exception {
+        return compose(List.of(), env, args);
+    }
+
+    /** docker-compose with the root file and, after it, the override files given. */
+    static Run compose(List<String> overrides, Map<String, String> env, String... args) throws Exception {
         List<String> cmd = new java.util.ArrayList<>(List.of("docker-compose", "-f", HOME.resolve("docker-compose.yml").toString()));
+        overrides.forEach(o -> cmd.addAll(List.of("-f", HOME.resolve(o).toString())));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().remove("POSTGRES_PASSWORD");
+        pb.environment().remove("ORGOS_KEYSTORE_PASSWORD");
         pb.environment().putAll(env);
         Process p;
         try {
@@ -83,7 +90,7 @@ class ComposeFileTest {
             Set<String> envNames = new HashSet<>();
             known.forEach(k -> envNames.add(k.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_")));
             s.get("environment").fieldNames().forEachRemaining(env -> {
-                if (!env.equals("OTEL_EXPORTER_OTLP_ENDPOINT") && !env.startsWith("JAVA_")) {
+                if (!env.equals("OTEL_EXPORTER_OTLP_ENDPOINT") && !env.startsWith("JAVA_") && !isKafkaClientSetting(env)) {
                     assertTrue(envNames.contains(env), name + " is given " + env + ", which maps to no setting it reads");
                 }
             });
@@ -96,5 +103,44 @@ class ComposeFileTest {
             assertTrue(s.get("healthcheck").get("test").toString().contains("localhost:" + port + "/q/health/ready"), name + " health check");
             assertTrue(Files.isRegularFile(HOME.resolve(name).resolve("src/main/docker/Dockerfile.jvm")), name + " has no Dockerfile.jvm");
         }
+    }
+
+    /** Kafka client settings every channel and plain client reads from the environment (see dev.orgos.schema.Clients). */
+    static boolean isKafkaClientSetting(String env) {
+        return env.equals("KAFKA_SECURITY_PROTOCOL") || env.startsWith("KAFKA_SSL_") || env.startsWith("KAFKA_SASL_");
+    }
+
+    @Test
+    void theSecureProfilePutsEveryKafkaConnectionOnMutualTlsWithAKeyStoreOfItsOwn() throws Exception {
+        List<String> secure = List.of("deploy/compose/secure.yml");
+        Run missing = compose(secure, Map.of("POSTGRES_PASSWORD", "test-only"), "config", "-q");
+        assertNotEquals(0, missing.exit(), "the secure profile starts without its key store password");
+        assertTrue(missing.out().contains("set ORGOS_KEYSTORE_PASSWORD"), missing.out());
+
+        Run config = compose(secure, Map.of("POSTGRES_PASSWORD", "test-only", "ORGOS_KEYSTORE_PASSWORD", "test-only"), "config");
+        assertEquals(0, config.exit(), config.out());
+        JsonNode services = new ObjectMapper(new YAMLFactory()).readTree(config.out()).get("services");
+        JsonNode broker = services.get("kafka").get("environment");
+        assertEquals("SSL://:9092,CONTROLLER://localhost:9093", broker.get("KAFKA_LISTENERS").asText(), "no plaintext listener beyond loopback");
+        assertEquals("required", broker.get("KAFKA_SSL_CLIENT_AUTH").asText());
+        String certs = Files.readString(HOME.resolve("deploy/compose/make-certs.sh"));
+        Set<String> keyStores = new HashSet<>();
+        for (String name : concat(SERVICES, List.of("init"))) {
+            JsonNode env = services.get(name).get("environment");
+            assertEquals("SSL", env.get("KAFKA_SECURITY_PROTOCOL").asText(), name);
+            String keyStore = env.get("KAFKA_SSL_KEYSTORE_LOCATION").asText();
+            assertTrue(keyStores.add(keyStore), name + " shares a key store: " + keyStore);
+            String client = keyStore.replace("/certs/", "").replace(".p12", "");
+            assertTrue(certs.contains(" " + client + " ") || certs.contains(" " + client + ";") || certs.contains(" " + client + "\n"),
+                    "make-certs.sh makes no key store for " + client);
+            assertTrue(services.get(name).get("volumes").toString().contains("kafka-certs:/certs:ro"), name + " does not mount the certificates");
+        }
+        assertTrue(Files.isExecutable(HOME.resolve("deploy/compose/make-certs.sh")));
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> out = new java.util.ArrayList<>(a);
+        out.addAll(b);
+        return out;
     }
 }
