@@ -3,7 +3,7 @@
 # it for the broker and for each client. Runs once: existing certificates are kept.
 set -euo pipefail
 : "${ORGOS_KEYSTORE_PASSWORD:?set ORGOS_KEYSTORE_PASSWORD}"
-cd /certs
+cd "${CERTS_DIR:-/certs}"
 if [ -f ca.crt ]; then
   echo "certificates exist; keeping them"
   exit 0

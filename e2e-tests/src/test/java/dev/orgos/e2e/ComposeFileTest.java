@@ -138,6 +138,38 @@ class ComposeFileTest {
         assertTrue(Files.isExecutable(HOME.resolve("deploy/compose/make-certs.sh")));
     }
 
+    /** The secure profile's one-shot, run for real: a CA and, per client, a key store whose certificate the CA signed. */
+    @Test
+    void theCertificateScriptMakesAKeyStorePerClientSignedByTheStacksCa() throws Exception {
+        Path dir = Files.createDirectories(Path.of("target/compose-certs"));
+        try (var old = Files.list(dir)) {
+            for (Path f : old.toList()) {
+                Files.delete(f);
+            }
+        }
+        ProcessBuilder pb = new ProcessBuilder("bash", HOME.resolve("deploy/compose/make-certs.sh").toString()).redirectErrorStream(true);
+        pb.environment().put("CERTS_DIR", dir.toAbsolutePath().toString());
+        pb.environment().put("ORGOS_KEYSTORE_PASSWORD", "test-only");
+        pb.environment().put("PATH", Path.of(System.getProperty("java.home"), "bin") + ":" + System.getenv("PATH"));
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), out);
+
+        var ca = (java.security.cert.X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
+                .generateCertificate(Files.newInputStream(dir.resolve("ca.crt")));
+        for (String client : concat(List.of("kafka", "orgos-init"), SERVICES)) {
+            var store = java.security.KeyStore.getInstance("PKCS12");
+            try (var in = Files.newInputStream(dir.resolve(client + ".p12"))) {
+                store.load(in, "test-only".toCharArray());
+            }
+            var cert = (java.security.cert.X509Certificate) store.getCertificate(client);
+            assertEquals("CN=" + client, cert.getSubjectX500Principal().getName(), client);
+            cert.verify(ca.getPublicKey()); // throws unless the stack's CA signed it
+            assertTrue(store.isKeyEntry(client), client + " has its private key");
+        }
+    }
+
     private static List<String> concat(List<String> a, List<String> b) {
         List<String> out = new java.util.ArrayList<>(a);
         out.addAll(b);
