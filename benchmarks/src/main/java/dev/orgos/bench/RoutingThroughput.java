@@ -169,7 +169,7 @@ public final class RoutingThroughput {
                 }
                 if (at / 20_000 != lastPrinted) {
                     lastPrinted = at / 20_000;
-                    System.out.printf(Locale.ROOT, "  router at %,d of %,d%n", at, end);
+                    System.out.printf(Locale.ROOT, "  %s at %,d of %,d%n", group, at, end);
                 }
                 Thread.sleep(100);
             }
