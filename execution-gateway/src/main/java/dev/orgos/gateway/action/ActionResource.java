@@ -44,14 +44,13 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.avro.specific.SpecificRecord;
-import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.RestStreamElementType;
 
 /**
- * The door for AI workers. The agent is always the token's subject. Every answer that is not a
+ * The door for AI workers. The agent is always the credential's: a JWT's subject or an API key's agent. Every answer that is not a
  * success is an RFC 9457 problem detail.
  */
 @Path("/v1/actions")
@@ -65,8 +64,9 @@ public class ActionResource {
     @Inject
     GatewayMetrics metrics;
 
+    /** Who is asking: a JWT's subject or an API key's agent, never anything in the body. */
     @Inject
-    JsonWebToken caller;
+    dev.orgos.gateway.identity.Agent caller;
 
     @Inject
     @Channel("actions-out")
@@ -158,7 +158,7 @@ public class ActionResource {
             return Uni.createFrom().item(Problem.response(400, "Invalid action", "The request body is empty.",
                     List.of(new Problem.FieldError("(body)", "is required"))));
         }
-        String agentId = caller.getSubject();
+        String agentId = caller.id();
         long wait = limiter.acquire(agentId);
         if (wait > 0) {
             metrics.refused(GatewayMetrics.Refusal.RATE_LIMITED);
@@ -272,7 +272,8 @@ public class ActionResource {
                     List.of(new Problem.FieldError("waitSeconds", "must be between 0 and 60"))));
         }
         Instant deadline = Instant.now().plusSeconds(waitSeconds);
-        return poll(actionId, deadline).map(view -> view == null || !view.agentId().equals(caller.getSubject())
+        String agentId = caller.id();
+        return poll(actionId, deadline).map(view -> view == null || !view.agentId().equals(agentId)
                 ? Problem.response(404, "Not Found", "No action " + actionId + " of yours is known here.", null)
                 : Response.ok(view).build());
     }
@@ -292,7 +293,7 @@ public class ActionResource {
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @RestStreamElementType(MediaType.APPLICATION_JSON)
     public Multi<ActionView> events(@PathParam("actionId") String actionId) {
-        String agentId = caller.getSubject();
+        String agentId = caller.id();
         AtomicBoolean finished = new AtomicBoolean();
         java.util.concurrent.atomic.AtomicReference<ActionView> last = new java.util.concurrent.atomic.AtomicReference<>();
         return Multi.createFrom().ticks().every(Duration.ofMillis(200))
@@ -323,7 +324,7 @@ public class ActionResource {
         if (!errors.isEmpty()) {
             return Uni.createFrom().item(Problem.response(400, "Invalid outcome", "The outcome was not recorded.", errors));
         }
-        String agentId = caller.getSubject();
+        String agentId = caller.id();
         return store.find(actionId).chain(view -> {
             if (view == null || !view.agentId().equals(agentId)) {
                 return Uni.createFrom().item(Problem.response(404, "Not Found", "No action " + actionId + " of yours is known here.", null));

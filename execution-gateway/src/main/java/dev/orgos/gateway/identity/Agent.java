@@ -1,0 +1,17 @@
+package dev.orgos.gateway.identity;
+
+import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+
+/** Who is asking: the agent id from the request's credential (a JWT's subject, or an API key's agent). */
+@RequestScoped
+public class Agent {
+    @Inject
+    SecurityIdentity identity;
+
+    public String id() {
+        return identity.getPrincipal() instanceof JsonWebToken jwt ? jwt.getSubject() : identity.getPrincipal().getName();
+    }
+}
