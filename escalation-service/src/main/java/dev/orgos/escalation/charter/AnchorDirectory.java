@@ -47,6 +47,11 @@ public class AnchorDirectory {
                 new Anchor(id, "not in the charter", List.of(), null, null, Duration.ofMinutes(15), Duration.ofHours(4), null));
     }
 
+    /** The charter library this directory reads: every version published, for people who review them. */
+    public CharterLibrary library() {
+        return library;
+    }
+
     void close(@Observes ShutdownEvent e) {
         library.close();
     }

@@ -31,6 +31,7 @@ public final class CharterLibrary implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(CharterLibrary.class);
 
     private final Map<String, Charter> byKey = new ConcurrentHashMap<>();
+    private final Map<String, Publication> publications = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<Charter>> waiting = new ConcurrentHashMap<>();
     private final CountDownLatch caughtUp = new CountDownLatch(1);
     private final KafkaConsumer<String, CharterPublished> consumer;
@@ -43,6 +44,10 @@ public final class CharterLibrary implements AutoCloseable {
         thread = new Thread(this::run, "orgos-charter-library");
         thread.setDaemon(true);
         thread.start();
+    }
+
+    /** A valid charter version as it was published: by whom, when, and the document as reviewed. */
+    public record Publication(Charter charter, String publishedBy, java.time.Instant publishedAt, String document) {
     }
 
     public static String key(String charterId, long version) {
@@ -85,6 +90,7 @@ public final class CharterLibrary implements AutoCloseable {
                 return;
             }
             byKey.put(key, c);
+            publications.put(key, new Publication(c, published.getPublishedBy(), published.getOccurredAt(), published.getDocument()));
             CompletableFuture<Charter> f = waiting.remove(key);
             if (f != null) {
                 f.complete(c);
@@ -116,6 +122,12 @@ public final class CharterLibrary implements AutoCloseable {
             f.complete(raced);
         }
         return f;
+    }
+
+    /** Every valid version published, by charter id then version. */
+    public List<Publication> publications() {
+        return publications.values().stream().sorted(Comparator.comparing((Publication p) -> p.charter().id())
+                .thenComparingLong(p -> p.charter().version())).toList();
     }
 
     /** The highest version of the given charter id (or of any charter when null). */
