@@ -34,7 +34,7 @@ public final class Orgos implements Runnable {
     }
 
     /** Where the repository is: the script passes it, so the command works from any directory. */
-    static java.nio.file.Path home() {
+    public static java.nio.file.Path home() {
         return java.nio.file.Path.of(System.getProperty("orgos.home", ".")).toAbsolutePath().normalize();
     }
 }

@@ -56,6 +56,9 @@ final class UpCommand implements Callable<Integer> {
         Duration day = Duration.ofHours(12);
         System.out.println();
         System.out.println("orgos is up:");
+        System.out.println("  Console (people)         " + mesh.url(Service.CONSOLE) + "   sign in as one of: "
+                + String.join(", ", mesh.consolePeople().entrySet().stream().map(e -> e.getKey() + " ("
+                        + (e.getValue().isEmpty() ? "no role" : String.join(", ", e.getValue())) + ")").toList()));
         System.out.println("  Gateway (AI workers)     " + mesh.url(Service.EXECUTION_GATEWAY) + "/v1/actions");
         System.out.println("  Escalations (humans)     " + mesh.url(Service.ESCALATION_SERVICE) + "/v1/escalations   (OpenAPI: /q/openapi)");
         System.out.println("  Ledger (auditors)        " + mesh.url(Service.ACCOUNTABILITY_LEDGER) + "/v1/ledger/entries");

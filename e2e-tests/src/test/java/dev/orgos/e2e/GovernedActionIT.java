@@ -176,6 +176,20 @@ class GovernedActionIT {
         assertEquals(id, viaReplica.submit(Action.of(id, "refund.issue").amount(900, "EUR").confidence(0.95)));
     }
 
+    /** A worker holding an API key instead of a JWT: an admin issues the key, the worker client uses it. */
+    @Test
+    void aWorkerWithAnApiKeyIsGovernedLikeAnyOther() throws Exception {
+        Api admin = new Api(mesh.url(Service.EXECUTION_GATEWAY), DevTokens.human("erin", List.of("orgos-admin"), Duration.ofMinutes(10)));
+        JsonNode issued = admin.post("/v1/api-keys", Map.of("agentId", "keyed-refund-bot", "description", "e2e"));
+        WorkerClient keyed = WorkerClient.withApiKey(URI.create(mesh.url(Service.EXECUTION_GATEWAY)), issued.get("apiKey").asText());
+        String id = keyed.submit(Action.of("e2e-key-" + UUID.randomUUID(), "refund.issue").amount(30, "EUR").confidence(0.95));
+        ActionState state = keyed.awaitFinal(id, WAIT);
+        assertEquals("AUTONOMOUS", state.status());
+        assertTrue(state.mayProceed());
+        List<JsonNode> entries = ledger(id, 1);
+        assertEquals("keyed-refund-bot", entries.get(0).get("agentId").asText(), "the ledger names the key's agent");
+    }
+
     /**
      * What operators watch: every service is ready only with Kafka, the registry (and its
      * database) reachable, and counts what it did in Prometheus metrics.
@@ -187,6 +201,10 @@ class GovernedActionIT {
             assertEquals("UP", ready.get("status").asText(), s + ": " + ready);
             List<String> checks = new ArrayList<>();
             ready.get("checks").forEach(c -> checks.add(c.get("name").asText()));
+            if (s == Service.CONSOLE) {
+                assertEquals(List.of("Escalation service and accountability ledger"), checks, "the console checks what it shows");
+                continue;
+            }
             assertTrue(checks.contains("Schema registry"), s + " checks the registry: " + checks);
             assertTrue(checks.stream().anyMatch(c -> c.contains("Reactive Messaging")), s + " checks Kafka: " + checks);
             if (s != Service.COORDINATION_ROUTER) {

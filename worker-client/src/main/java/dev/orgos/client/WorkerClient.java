@@ -32,12 +32,24 @@ public final class WorkerClient {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     private final URI gateway;
-    private final Supplier<String> token;
+    private final String authHeader;
+    private final Supplier<String> authValue;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
+    /** A worker that authenticates with a JWT; the supplier is asked for each request, so it may refresh the token. */
     public WorkerClient(URI gateway, Supplier<String> token) {
+        this(gateway, "Authorization", () -> "Bearer " + token.get());
+    }
+
+    private WorkerClient(URI gateway, String authHeader, Supplier<String> authValue) {
         this.gateway = gateway;
-        this.token = token;
+        this.authHeader = authHeader;
+        this.authValue = authValue;
+    }
+
+    /** A worker that authenticates with an API key an admin issued for it (header {@code X-API-Key}). */
+    public static WorkerClient withApiKey(URI gateway, String apiKey) {
+        return new WorkerClient(gateway, "X-API-Key", () -> apiKey);
     }
 
     /** Submits the action and returns its id (the one given, or a new one). */
@@ -49,7 +61,7 @@ public final class WorkerClient {
         HttpRequest request;
         try {
             request = HttpRequest.newBuilder(gateway.resolve("/v1/actions"))
-                    .header("Authorization", "Bearer " + token.get())
+                    .header(authHeader, authValue.get())
                     .header("Content-Type", "application/json")
                     // the same key on every retry: the gateway answers a retry with the original acceptance
                     .header("Idempotency-Key", withId.actionId())
@@ -72,7 +84,7 @@ public final class WorkerClient {
     /** The state, waiting up to {@code waitSeconds} (at most 60) on the gateway for a final one. */
     public ActionState get(String actionId, int waitSeconds) {
         HttpResponse<String> r = send(HttpRequest.newBuilder(gateway.resolve("/v1/actions/" + actionId + "?waitSeconds=" + waitSeconds))
-                .header("Authorization", "Bearer " + token.get()).timeout(Duration.ofSeconds(waitSeconds + 30L)).GET().build(), 3);
+                .header(authHeader, authValue.get()).timeout(Duration.ofSeconds(waitSeconds + 30L)).GET().build(), 3);
         if (r.statusCode() != 200) {
             throw new GatewayException(r.statusCode(), r.body());
         }
@@ -114,7 +126,7 @@ public final class WorkerClient {
             throw new UncheckedIOException(e);
         }
         HttpResponse<String> r = send(HttpRequest.newBuilder(gateway.resolve("/v1/actions/" + actionId + "/outcome"))
-                .header("Authorization", "Bearer " + token.get()).header("Content-Type", "application/json")
+                .header(authHeader, authValue.get()).header("Content-Type", "application/json")
                 .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofString(body)).build(), 3);
         if (r.statusCode() != 202) {
             throw new GatewayException(r.statusCode(), r.body());

@@ -41,6 +41,10 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--examples", defaultValue = "3", description = "Examples per pathway and direction (default ${DEFAULT-VALUE}).")
     int examples;
 
+    @Option(names = "--report", paramLabel = "FILE",
+            description = "Also write the report as JSON here (default: .orgos/replay-report.json, which the console shows).")
+    Path report;
+
     @Mixin
     MeshAddress mesh;
 
@@ -108,8 +112,32 @@ public final class ReplayCommand implements Callable<Integer> {
             lines.forEach(l -> System.out.println("    " + l));
         }));
         System.out.println();
+        writeReport(charter, replayed, inForce, rows);
         System.out.println("Nothing was published. To put the candidate in force: ./orgos charter publish " + candidate);
         return 0;
+    }
+
+    /** The same report as JSON, for the console's charter page and for review tools. */
+    private void writeReport(Charter charter, int replayed, long inForce, Map<String, Row> rows) {
+        Path file = report != null ? report : dev.orgos.cli.Orgos.home().resolve(".orgos/replay-report.json");
+        var json = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+        json.put("candidateFile", candidate.toString()).put("charterId", charter.id()).put("version", charter.version())
+                .put("digest", charter.digest()).put("replayedAt", Instant.now().toString()).put("replayed", replayed)
+                .put("inForceVersion", inForce);
+        var pathways = json.putArray("pathways");
+        rows.forEach((pathway, row) -> {
+            var p = pathways.addObject().put("pathway", pathway).put("total", row.total).put("unchanged", row.unchanged)
+                    .put("stricter", row.stricter).put("looser", row.looser);
+            var ex = p.putArray("examples");
+            row.examples.forEach((direction, lines) -> lines.forEach(l -> ex.addObject().put("direction", direction).put("example", l)));
+        });
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            Files.writeString(file, json.toPrettyString());
+            System.out.println("Report written to " + file);
+        } catch (IOException e) {
+            System.err.println("orgos charter replay: could not write the report to " + file + ": " + e.getMessage());
+        }
     }
 
     static final class Row {

@@ -70,11 +70,12 @@ public final class Mesh implements AutoCloseable {
         try {
             mesh.publishCharter(home.resolve("charters/example.yaml"), "orgos-demo", progress);
             Path publicKey = DevTokens.writePublicKey(workDir.resolve("keys"));
+            mesh.writeConsoleSignIns(home.resolve("charters/example.yaml"));
             Map<String, String> config = new java.util.LinkedHashMap<>(tracing(mesh, progress));
             config.putAll(extraConfig);
             mesh.serviceConfig = config;
             if (!services.isEmpty()) {
-                progress.accept(services.size() == Service.values().length ? "Starting the four services, each in its own JVM..."
+                progress.accept(services.size() == Service.values().length ? "Starting the four services and the console, each in its own JVM..."
                         : "Starting " + services.stream().map(x -> x.module).toList() + "...");
             }
             for (Service s : Service.values()) {
@@ -137,11 +138,19 @@ public final class Mesh implements AutoCloseable {
         Endpoints e = infra.endpoints();
         List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx384m", "-XX:+UseSerialGC",
                 "--enable-native-access=ALL-UNNAMED"));
-        Map<String, String> config = new java.util.LinkedHashMap<>(e.quarkusConfig(s.database));
+        Map<String, String> config = new java.util.LinkedHashMap<>();
+        if (s == Service.CONSOLE) {
+            config.put("orgos.console.escalation-url", url(Service.ESCALATION_SERVICE));
+            config.put("orgos.console.ledger-url", url(Service.ACCOUNTABILITY_LEDGER));
+            config.put("orgos.console.dev-sign-ins", consoleSignIns().toAbsolutePath().toString());
+            config.put("orgos.console.replay-report", home.resolve(".orgos/replay-report.json").toAbsolutePath().toString());
+        } else {
+            config.putAll(e.quarkusConfig(s.database));
+            config.put("mp.jwt.verify.publickey.location", publicKey.toAbsolutePath().toString());
+            config.putAll(extraConfig);
+        }
         config.put("quarkus.http.host", "127.0.0.1");
         config.put("quarkus.http.port", Integer.toString(port));
-        config.put("mp.jwt.verify.publickey.location", publicKey.toAbsolutePath().toString());
-        config.putAll(extraConfig);
         config.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         cmd.add("-jar");
         cmd.add(jar(home, s).toString());
@@ -199,6 +208,47 @@ public final class Mesh implements AutoCloseable {
 
     private Path logFile(String instance) {
         return workDir.resolve("logs").resolve(instance + ".log");
+    }
+
+    /**
+     * The console's development sign-ins: the people of the charter's anchors with their roles, an
+     * auditor, an admin and someone with no role, each with a development token minted here.
+     */
+    public Path consoleSignIns() {
+        return workDir.resolve("console-sign-ins.properties");
+    }
+
+    /** The people the console offers for development sign-in, name to roles, in the order it lists them. */
+    public Map<String, List<String>> consolePeople() {
+        return devPeople;
+    }
+
+    private Map<String, List<String>> devPeople = Map.of();
+
+    private void writeConsoleSignIns(Path charterFile) {
+        Map<String, List<String>> people = new java.util.LinkedHashMap<>();
+        try {
+            var charter = dev.orgos.governance.charter.CharterParser.parse(charterFile.toString(), Files.readString(charterFile));
+            charter.anchors().values().stream().sorted(java.util.Comparator.comparing(dev.orgos.governance.charter.Anchor::id))
+                    .forEach(a -> a.members().forEach(m -> people.computeIfAbsent(m, k -> new ArrayList<>()).add(a.id())));
+        } catch (IOException | dev.orgos.governance.charter.CharterException | RuntimeException ex) {
+            // no charter people: the console still offers the auditor and the others below
+        }
+        people.put("ivan", List.of("auditor"));
+        people.put("erin", List.of("orgos-admin"));
+        people.put("nora", List.of());
+        var p = new java.util.Properties();
+        p.setProperty("people", String.join(",", people.keySet()));
+        people.forEach((name, roles) -> {
+            p.setProperty(name + ".roles", roles.isEmpty() ? "no role" : String.join(", ", roles));
+            p.setProperty(name + ".token", DevTokens.human(name, roles, Duration.ofHours(12)));
+        });
+        try (var out = Files.newOutputStream(consoleSignIns())) {
+            p.store(out, "development sign-ins for the console, written by the orgos launcher; tokens valid 12 h");
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+        devPeople = java.util.Collections.unmodifiableMap(people);
     }
 
     public Endpoints endpoints() {

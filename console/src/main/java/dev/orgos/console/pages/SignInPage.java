@@ -1,0 +1,64 @@
+package dev.orgos.console.pages;
+
+import dev.orgos.console.session.DevSignIns;
+import dev.orgos.console.session.Sessions;
+import io.quarkus.qute.Template;
+import io.quarkus.qute.TemplateInstance;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.FormParam;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.net.URI;
+import org.jboss.logging.Logger;
+
+/** Signing in and out. In development, as one of the demo's people; the token is the one ./orgos up minted. */
+@Path("/")
+@Produces(MediaType.TEXT_HTML)
+public class SignInPage {
+    private static final Logger LOG = Logger.getLogger(SignInPage.class);
+
+    @Inject
+    Template signin;
+    @Inject
+    DevSignIns dev;
+
+    @GET
+    public Response home(@Context HttpHeaders headers) {
+        return Response.seeOther(URI.create(Sessions.user(headers).isPresent() ? "/queue" : "/sign-in")).build();
+    }
+
+    @GET
+    @Path("sign-in")
+    public TemplateInstance page(@QueryParam("error") String error, @Context HttpHeaders headers) {
+        return signin.data("people", dev.people()).data("devEnabled", dev.enabled()).data("error", error)
+                .data("user", Sessions.user(headers).orElse(null)).data("page", "sign-in").data("done", null);
+    }
+
+    @POST
+    @Path("sign-in")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response signIn(@FormParam("person") String person, @Context UriInfo uri) {
+        return dev.person(person == null ? "" : person)
+                .map(p -> {
+                    LOG.infof("%s signed in to the console (development sign-in, roles: %s)", p.name(), p.roles());
+                    return Response.seeOther(URI.create("/queue"))
+                            .cookie(Sessions.signIn(p.token(), "https".equals(uri.getRequestUri().getScheme()))).build();
+                })
+                .orElseGet(() -> Pages.back("/sign-in", "error", "Choose one of the people listed."));
+    }
+
+    @POST
+    @Path("sign-out")
+    public Response signOut(@Context UriInfo uri) {
+        return Response.seeOther(URI.create("/sign-in")).cookie(Sessions.signOut("https".equals(uri.getRequestUri().getScheme()))).build();
+    }
+}

@@ -1,0 +1,194 @@
+// The console in a real browser, against the running mesh (ConsoleIT starts it):
+// an anchor signs in, sees a fresh escalation appear without a reload, approves it with a
+// reason; the agent receives the approval; someone without the role sees nothing to act on;
+// an auditor finds the decision in the ledger, naming the person, and the page verifies its
+// inclusion proof against the signed checkpoint. Screenshots of each page go to $SCREENSHOTS.
+// Conventions: see smoke.mjs.
+//
+// env: CONSOLE_URL, GATEWAY_URL, AGENT_TOKEN (a development token of an agent), SCREENSHOTS, CHROMIUM (optional)
+import { chromium } from 'playwright-core';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const env = (name, fallback) => {
+  const value = process.env[name] ?? fallback;
+  if (value === undefined || value === '') { console.error(`✗ config: env ${name} is not set`); process.exit(2); }
+  return value;
+};
+const CONSOLE = env('CONSOLE_URL');
+const GATEWAY = env('GATEWAY_URL');
+const AGENT_TOKEN = env('AGENT_TOKEN');
+const SCREENSHOTS = env('SCREENSHOTS');
+const CHROMIUM = env('CHROMIUM', '/usr/bin/chromium');
+mkdirSync(SCREENSHOTS, { recursive: true });
+const fileName = (name) => name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') + '.png';
+
+let browser, page;
+const step = async (name, fn) => {
+  try {
+    const result = await fn();
+    console.log(`✓ ${name}`);
+    return result;
+  } catch (error) {
+    console.log(`✗ ${name}: ${String(error?.message ?? error).split('\n')[0]}`);
+    if (page) await page.screenshot({ path: join(SCREENSHOTS, 'failed-' + fileName(name)), fullPage: true }).catch(() => {});
+    throw error;
+  }
+};
+const shot = (name) => page.screenshot({ path: join(SCREENSHOTS, name + '.png'), fullPage: true });
+const expect = (cond, message) => { if (!cond) throw new Error(message); };
+
+async function signIn(person) {
+  await page.goto(CONSOLE + '/sign-in');
+  await page.getByLabel(person, { exact: false }).first().check();
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL('**/queue');
+}
+
+async function signOut() {
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.waitForURL('**/sign-in');
+}
+
+try {
+  browser = await step('launch chromium', () => chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] }));
+  // a person in Paris: times must show in their time zone
+  page = await browser.newPage({ viewport: { width: 1280, height: 800 }, timezoneId: 'Europe/Paris', locale: 'en-GB' });
+
+  await step('the sign-in page offers the demo\'s people', async () => {
+    await page.goto(CONSOLE + '/');
+    await page.waitForURL('**/sign-in');
+    for (const person of ['alice', 'ivan', 'nora']) {
+      expect(await page.getByLabel(person, { exact: false }).count() > 0, 'no sign-in for ' + person);
+    }
+    await shot('01-sign-in');
+  });
+
+  await step('alice (finance-ops) signs in and sees her queue', async () => {
+    await signIn('alice');
+    expect((await page.locator('header').textContent()).includes('alice'), 'the header does not name alice');
+    expect((await page.locator('[data-tz]').textContent()) === 'Europe/Paris', 'times are not in the person\'s time zone');
+  });
+
+  const actionId = 'console-' + Date.now();
+  await step('a fresh escalation appears in the queue without a reload', async () => {
+    await page.evaluate(() => { window.__notReloaded = true; });
+    const res = await fetch(GATEWAY + '/v1/actions', {
+      method: 'POST',
+      headers: { 'Authorization': 'Bearer ' + AGENT_TOKEN, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ actionId, actionType: 'refund.issue', description: 'Refund a damaged espresso machine',
+        amount: 2400, currency: 'EUR', confidence: 0.93, parameters: { orderId: 'o-4711', customerTenureDays: 400 } }),
+    });
+    expect(res.status === 202, 'the gateway answered ' + res.status);
+    const row = page.locator(`#queue-rows tr[data-action="${actionId}"]`);
+    await row.waitFor({ timeout: 30_000 });
+    expect(await page.evaluate(() => window.__notReloaded === true), 'the page was reloaded');
+    await page.locator('#queue-live').filter({ hasText: 'new escalation' }).waitFor({ timeout: 5_000 });
+    await shot('02-queue');
+  });
+
+  await step('the task shows the action, the rules that fired and the charter version', async () => {
+    await page.locator(`#queue-rows tr[data-action="${actionId}"] a`).click();
+    await page.waitForURL('**/tasks/**');
+    const body = await page.locator('main').textContent();
+    for (const text of ['refund.issue by refund-bot', 'o-4711', 'refunds.limits.maxAmount', 'version 1', 'sha256:', 'ASSIGNED']) {
+      expect(body.includes(text), 'the task page does not show ' + text);
+    }
+    expect(body.includes(actionId), 'this is not the escalation just raised');
+    await shot('03-task');
+  });
+
+  await step('a rejection without a reason is not sent', async () => {
+    await page.getByRole('button', { name: 'Reject' }).click();
+    // the required field stops the form in the browser; the server refuses it too
+    expect(await page.getByLabel('Reason for rejecting (required)').evaluate(e => !e.validity.valid), 'an empty reason passed');
+    expect((await page.locator('[data-status]').textContent()).startsWith('OPEN'), 'the escalation changed');
+  });
+
+  await step('alice approves it with a reason', async () => {
+    await page.getByLabel('Reason for approving (optional)').fill('Customer verified by phone; machine arrived broken');
+    await page.getByRole('button', { name: 'Approve' }).click();
+    await page.getByRole('status').filter({ hasText: 'You approved this escalation.' }).waitFor();
+    expect((await page.locator('[data-status]').textContent()).startsWith('APPROVED'), 'not approved');
+    expect((await page.locator('[data-approvals]').textContent()).includes('approved by alice'), 'the approver is not shown');
+    await shot('04-task-approved');
+  });
+
+  await step('the agent receives the approval', async () => {
+    let state;
+    for (let i = 0; i < 60; i++) {
+      const res = await fetch(GATEWAY + '/v1/actions/' + actionId + '?waitSeconds=5', { headers: { 'Authorization': 'Bearer ' + AGENT_TOKEN } });
+      state = await res.json();
+      if (state.status === 'APPROVED') break;
+    }
+    expect(state.status === 'APPROVED', 'the agent sees ' + JSON.stringify(state));
+    expect(JSON.stringify(state).includes('alice'), 'the approval does not name alice: ' + JSON.stringify(state));
+    expect(state.mayProceed === true, 'the agent may not proceed');
+  });
+
+  const taskUrl = page.url();
+  await step('nora (no role) has nothing to act on', async () => {
+    await signOut();
+    await signIn('nora');
+    await page.locator('#queue-rows .empty').waitFor();
+    await shot('05-queue-no-role');
+    await page.goto(taskUrl);
+    expect(await page.getByRole('button', { name: 'Approve' }).count() === 0, 'nora is offered Approve');
+    expect((await page.locator('main').textContent()).includes('is yours to see'), 'nora sees the escalation');
+  });
+
+  await step('ivan (auditor) finds the decision in the ledger, naming alice', async () => {
+    await signOut();
+    await signIn('ivan');
+    await page.goto(CONSOLE + '/ledger');
+    await page.getByLabel('Action id').fill(actionId);
+    await page.getByRole('button', { name: 'Search' }).click();
+    const resolved = page.locator('table.ledger tbody tr', { hasText: 'ESCALATION_RESOLVED' });
+    for (let i = 0; i < 30 && await resolved.count() === 0; i++) {
+      await page.waitForTimeout(1000); // the ledger seals asynchronously: search again
+      await page.getByRole('button', { name: 'Search' }).click();
+    }
+    expect(await resolved.count() === 1, 'no resolution in the ledger');
+    expect((await resolved.textContent()).includes('finance-ops (alice)'), 'the resolution does not name alice');
+    await shot('06-ledger');
+    await resolved.getByRole('link').click();
+  });
+
+  await step('the entry\'s inclusion proof is verified in the page against the signed checkpoint', async () => {
+    await page.waitForFunction(() => document.getElementById('proof-verdict')?.dataset.result, null, { timeout: 20_000 });
+    if (await page.locator('#proof-verdict').getAttribute('data-result') === 'uncovered') {
+      await page.getByRole('button', { name: 'Ask the ledger to sign a checkpoint now' }).click();
+      await page.waitForFunction(() => document.getElementById('proof-verdict')?.dataset.result
+        && document.getElementById('proof-verdict').dataset.result !== 'uncovered', null, { timeout: 20_000 });
+    }
+    const verdict = await page.locator('#proof-verdict').textContent();
+    expect(await page.locator('#proof-verdict').getAttribute('data-result') === 'verified', 'proof: ' + verdict);
+    expect((await page.locator('[data-accountable]').textContent()).includes('alice'), 'the entry does not name alice');
+    await shot('07-ledger-entry-verified');
+  });
+
+  await step('anchors and charter pages', async () => {
+    await page.goto(CONSOLE + '/anchors');
+    expect((await page.locator('tr[data-anchor="finance-ops"] [data-on-call]').textContent()).match(/alice|bob/), 'no one on call for finance-ops');
+    await shot('08-anchors');
+    await page.goto(CONSOLE + '/charter');
+    expect((await page.locator('[data-in-force-digest]').textContent()).startsWith('sha256:'), 'no digest in force');
+    await shot('09-charter');
+  });
+
+  await step('readable at 200% zoom: no horizontal scrolling of the page', async () => {
+    await page.setViewportSize({ width: 640, height: 800 }); // 1280 px at 200%
+    await page.goto(CONSOLE + '/queue');
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow <= 1, 'the page scrolls sideways by ' + overflow + ' px');
+    await shot('10-queue-200-percent');
+  });
+
+  writeFileSync(join(SCREENSHOTS, 'action-id.txt'), actionId);
+  console.log('console: all steps passed');
+} catch (error) {
+  console.error(`console: FAILED: ${String(error?.message ?? error).split('\n')[0]}`);
+  process.exitCode = 1;
+} finally {
+  await browser?.close().catch(() => {});
+}

@@ -1,0 +1,66 @@
+package dev.orgos.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.orgos.cli.http.Api;
+import dev.orgos.cli.mesh.Mesh;
+import dev.orgos.cli.mesh.Service;
+import dev.orgos.infra.DevTokens;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The console in headless Chromium (Playwright, browser/console.mjs) against the whole mesh:
+ * sign in as an anchor, decide a fresh escalation, find the decision in the ledger with its
+ * proof verified in the page. Screenshots of every page: target/browser-screenshots/console.
+ */
+class ConsoleIT {
+
+    static Mesh mesh;
+
+    @BeforeAll
+    static void start() {
+        Path home = Path.of(System.getProperty("orgos.home", "..")).toAbsolutePath().normalize();
+        mesh = Mesh.start(home, Path.of("target/e2e-console"), false, Map.of(), line -> System.out.println("[console] " + line));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (mesh != null) {
+            mesh.close();
+        }
+    }
+
+    @Test
+    void anAnchorDecidesAFreshEscalationInTheBrowserAndTheLedgerNamesThem() throws Exception {
+        Path screenshots = Path.of("target/browser-screenshots/console");
+        BrowserScript.run("console.mjs", Map.of(
+                "CONSOLE_URL", mesh.url(Service.CONSOLE),
+                "GATEWAY_URL", mesh.url(Service.EXECUTION_GATEWAY),
+                "AGENT_TOKEN", DevTokens.agent("refund-bot", Duration.ofMinutes(30))), screenshots);
+
+        // and, independently of the browser: the ledger names the person who decided
+        String actionId = Files.readString(screenshots.resolve("action-id.txt")).trim();
+        Api auditor = new Api(mesh.url(Service.ACCOUNTABILITY_LEDGER), DevTokens.human("ivan", List.of("auditor"), Duration.ofMinutes(5)));
+        JsonNode resolved = null;
+        for (JsonNode e : auditor.get("/v1/ledger/entries", Map.of("actionId", actionId))) {
+            if (e.get("factType").asText().equals("ESCALATION_RESOLVED")) {
+                resolved = e;
+            }
+        }
+        assertTrue(resolved != null, "no resolution sealed for " + actionId);
+        assertEquals("alice", resolved.get("anchorPerson").asText());
+        for (String page : List.of("01-sign-in", "02-queue", "03-task", "04-task-approved", "05-queue-no-role", "06-ledger",
+                "07-ledger-entry-verified", "08-anchors", "09-charter", "10-queue-200-percent")) {
+            assertTrue(Files.size(screenshots.resolve(page + ".png")) > 0, page + " has no screenshot");
+        }
+    }
+}
