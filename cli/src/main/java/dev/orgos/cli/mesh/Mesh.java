@@ -144,6 +144,12 @@ public final class Mesh implements AutoCloseable {
             config.put("orgos.console.ledger-url", url(Service.ACCOUNTABILITY_LEDGER));
             config.put("orgos.console.dev-sign-ins", consoleSignIns().toAbsolutePath().toString());
             config.put("orgos.console.replay-report", home.resolve(".orgos/replay-report.json").toAbsolutePath().toString());
+            // the console's own settings among the extra ones (sign-in through an identity provider)
+            extraConfig.forEach((k, v) -> {
+                if (k.startsWith("quarkus.oidc.") || k.startsWith("orgos.console.")) {
+                    config.put(k, v);
+                }
+            });
         } else {
             config.putAll(e.quarkusConfig(s.database));
             config.put("mp.jwt.verify.publickey.location", publicKey.toAbsolutePath().toString());

@@ -31,6 +31,9 @@ public class SignInPage {
     @Inject
     DevSignIns dev;
 
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "quarkus.oidc.tenant-enabled", defaultValue = "false")
+    boolean oidc;
+
     @GET
     public Response home(@Context HttpHeaders headers) {
         return Response.seeOther(URI.create(Sessions.user(headers).isPresent() ? "/queue" : "/sign-in")).build();
@@ -39,7 +42,7 @@ public class SignInPage {
     @GET
     @Path("sign-in")
     public TemplateInstance page(@QueryParam("error") String error, @Context HttpHeaders headers) {
-        return signin.data("people", dev.people()).data("devEnabled", dev.enabled()).data("error", error)
+        return signin.data("people", dev.people()).data("devEnabled", dev.enabled()).data("oidc", oidc).data("error", error)
                 .data("user", Sessions.user(headers).orElse(null)).data("page", "sign-in").data("done", null);
     }
 
@@ -56,9 +59,21 @@ public class SignInPage {
                 .orElseGet(() -> Pages.back("/sign-in", "error", "Choose one of the people listed."));
     }
 
+    /** Through the organization's identity provider: this path needs an authenticated person, so OIDC signs them in first. */
+    @GET
+    @Path("sign-in/oidc")
+    @io.quarkus.security.Authenticated
+    public Response signInOidc() {
+        Sessions.user(null).ifPresent(u -> LOG.infof("%s signed in to the console through the identity provider (roles: %s)",
+                u.name(), u.roles()));
+        return Response.seeOther(URI.create("/queue")).build();
+    }
+
     @POST
     @Path("sign-out")
     public Response signOut(@Context UriInfo uri) {
-        return Response.seeOther(URI.create("/sign-in")).cookie(Sessions.signOut("https".equals(uri.getRequestUri().getScheme()))).build();
+        boolean secure = "https".equals(uri.getRequestUri().getScheme());
+        // through the identity provider: end its session too (Quarkus OIDC's logout path)
+        return Response.seeOther(URI.create(Sessions.viaOidc() ? "/sign-out/oidc" : "/sign-in")).cookie(Sessions.signOut(secure)).build();
     }
 }

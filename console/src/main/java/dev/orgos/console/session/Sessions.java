@@ -16,13 +16,42 @@ public final class Sessions {
     private Sessions() {
     }
 
+    /**
+     * The person signed in: through the organization's identity provider (OpenID Connect; the
+     * access token is what the services get), or else through development sign-in.
+     */
     public static Optional<User> user(HttpHeaders headers) {
+        Optional<User> viaOidc = oidcUser();
+        if (viaOidc.isPresent()) {
+            return viaOidc;
+        }
+        if (headers == null) {
+            return Optional.empty();
+        }
         Cookie c = headers.getCookies().get(COOKIE);
         if (c == null || c.getValue() == null || c.getValue().isBlank()) {
             return Optional.empty();
         }
         User u = User.fromToken(c.getValue());
         return u == null || u.expired() ? Optional.empty() : Optional.of(u);
+    }
+
+    private static Optional<User> oidcUser() {
+        var identity = io.quarkus.arc.Arc.container().instance(io.quarkus.security.identity.SecurityIdentity.class);
+        if (!identity.isAvailable() || identity.get().isAnonymous()) {
+            return Optional.empty();
+        }
+        var token = identity.get().getCredential(io.quarkus.oidc.AccessTokenCredential.class);
+        if (token == null) {
+            return Optional.empty();
+        }
+        User u = User.fromToken(token.getToken());
+        return u == null ? Optional.empty() : Optional.of(u);
+    }
+
+    /** Whether this person came through the identity provider (their sign-out goes there too). */
+    public static boolean viaOidc() {
+        return oidcUser().isPresent();
     }
 
     public static NewCookie signIn(String token, boolean secure) {

@@ -1,0 +1,96 @@
+// Sign-in through a real identity provider (Keycloak, OpenID Connect authorization code flow):
+// the person signs in on the IdP's page, comes back signed in with the roles of their token's
+// groups, and decides an escalation; the services accept the IdP's token, not a console's.
+// Someone without the role sees nothing to act on. Conventions: see smoke.mjs.
+//
+// env: CONSOLE_URL, ACTION_ID (an escalated action for finance-ops), SCREENSHOTS, CHROMIUM (optional)
+import { chromium } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+const env = (name, fallback) => {
+  const value = process.env[name] ?? fallback;
+  if (value === undefined || value === '') { console.error(`✗ config: env ${name} is not set`); process.exit(2); }
+  return value;
+};
+const CONSOLE = env('CONSOLE_URL');
+const ACTION_ID = env('ACTION_ID');
+const SCREENSHOTS = env('SCREENSHOTS');
+const CHROMIUM = env('CHROMIUM', '/usr/bin/chromium');
+mkdirSync(SCREENSHOTS, { recursive: true });
+const fileName = (name) => name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') + '.png';
+
+let browser, page;
+const step = async (name, fn) => {
+  try {
+    const result = await fn();
+    console.log(`✓ ${name}`);
+    return result;
+  } catch (error) {
+    console.log(`✗ ${name}: ${String(error?.message ?? error).split('\n')[0]}`);
+    if (page) await page.screenshot({ path: join(SCREENSHOTS, 'failed-' + fileName(name)), fullPage: true }).catch(() => {});
+    throw error;
+  }
+};
+const shot = (name) => page.screenshot({ path: join(SCREENSHOTS, name + '.png'), fullPage: true });
+const expect = (cond, message) => { if (!cond) throw new Error(message); };
+
+async function signInAt(idpUser, password) {
+  await page.goto(CONSOLE + '/sign-in');
+  await page.getByRole('link', { name: "Sign in with your organization's account" }).click();
+  await page.locator('#username').waitFor({ timeout: 30_000 });
+  expect(!page.url().startsWith(CONSOLE), 'not sent to the identity provider: ' + page.url());
+  await page.locator('#username').fill(idpUser);
+  await page.locator('#password').fill(password);
+  await shot('oidc-01-identity-provider-' + idpUser);
+  await page.locator('#kc-login').click();
+  await page.waitForURL(CONSOLE + '/queue', { timeout: 30_000 });
+}
+
+try {
+  browser = await step('launch chromium', () => chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] }));
+  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+
+  await step('alice signs in at the identity provider and comes back with her anchor role', async () => {
+    await signInAt('alice', 'alice-test-only');
+    const header = await page.locator('header').textContent();
+    expect(header.includes('alice'), 'the header does not name alice: ' + header);
+    expect(header.includes('finance-ops'), 'the token\'s groups did not bring the role: ' + header);
+  });
+
+  await step('the escalation for her anchor is in her queue', async () => {
+    await page.locator(`#queue-rows tr[data-action="${ACTION_ID}"]`).waitFor({ timeout: 30_000 });
+    await shot('oidc-02-queue');
+  });
+
+  await step('she approves it; the escalation service accepted the identity provider\'s token', async () => {
+    await page.locator(`#queue-rows tr[data-action="${ACTION_ID}"] a`).click();
+    await page.getByLabel('Reason for approving (optional)').fill('Checked with the customer (signed in through the IdP)');
+    await page.getByRole('button', { name: 'Approve' }).click();
+    await page.getByRole('status').filter({ hasText: 'You approved this escalation.' }).waitFor();
+    expect((await page.locator('[data-approvals]').textContent()).includes('approved by alice'), 'the approver is not alice');
+  });
+
+  const taskUrl = page.url();
+  await step('signing out ends the session at the identity provider too', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL(/\/sign-in(\?.*)?$/, { timeout: 30_000 });
+    expect(await page.getByRole('button', { name: 'Sign out' }).count() === 0, 'still signed in');
+    await page.goto(taskUrl);
+    await page.waitForURL(/\/sign-in(\?.*)?$/);
+  });
+
+  await step('nora (no role) signs in and has nothing to act on', async () => {
+    await signInAt('nora', 'nora-test-only');
+    await page.locator('#queue-rows .empty').waitFor();
+    await page.goto(taskUrl);
+    expect(await page.getByRole('button', { name: 'Approve' }).count() === 0, 'nora is offered Approve');
+    await shot('oidc-03-no-role');
+  });
+  console.log('oidc: all steps passed');
+} catch (error) {
+  console.error(`oidc: FAILED: ${String(error?.message ?? error).split('\n')[0]}`);
+  process.exitCode = 1;
+} finally {
+  await browser?.close().catch(() => {});
+}
