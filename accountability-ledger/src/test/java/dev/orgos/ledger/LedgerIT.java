@@ -89,7 +89,18 @@ class LedgerIT {
                         .body("[0].factType", equalTo("ACTION_DECIDED")).body("[0].anchorRole", equalTo("finance-ops"))
                         .body("[0].fact.eventId", equalTo(decided))
                         .body("[0].traceId", equalTo("0af7651916cd43dd8448eb211c80319c")));
-        given().auth().oauth2(DevTokens.human("alice", List.of("finance-ops"), Duration.ofMinutes(1)))
+        // a person who is not an auditor reads only the entries that name them; an agent reads none
+        AccountabilityFact byAlice = AccountabilityFact.newBuilder(fact(UUID.randomUUID().toString(), actionId, FactType.ESCALATION_RESOLVED,
+                "finance-ops")).setAnchor(AnchorRef.newBuilder().setRole("finance-ops").setPerson("alice").build()).build();
+        kafka.send(Topics.FACTS.topic(), actionId, byAlice);
+        String alice = DevTokens.human("alice", List.of("finance-ops"), Duration.ofMinutes(1));
+        Awaitility.await().atMost(WAIT).untilAsserted(() ->
+                given().auth().oauth2(alice).queryParam("actionId", actionId).get("/v1/ledger/entries")
+                        .then().statusCode(200).body("size()", equalTo(1)).body("[0].factType", equalTo("ESCALATION_RESOLVED"))
+                        .body("[0].anchorPerson", equalTo("alice")));
+        given().auth().oauth2(DevTokens.human("bob", List.of("finance-ops"), Duration.ofMinutes(1))).queryParam("actionId", actionId)
+                .get("/v1/ledger/entries").then().statusCode(200).body("size()", equalTo(0));
+        given().auth().oauth2(DevTokens.agent("refund-bot", Duration.ofMinutes(1)))
                 .get("/v1/ledger/entries").then().statusCode(403);
     }
 

@@ -25,12 +25,32 @@ import java.util.List;
  * base64), so anyone can recompute the chain from this API alone.
  */
 @Path("/v1/ledger")
-@RolesAllowed("auditor")
+@RolesAllowed("**")
 @Produces(MediaType.APPLICATION_JSON)
 public class LedgerResource {
 
     @Inject
     PgPool db;
+
+    /**
+     * Auditors read every entry. Any other person reads the entries that name them as the human
+     * who acted (their own decisions, so they can find them and check their proofs); an agent
+     * reads none: it is not the ledger's audience.
+     */
+    @Inject
+    org.eclipse.microprofile.jwt.JsonWebToken caller;
+
+    private String onlyEntriesOf() {
+        java.util.Set<String> groups = caller.getGroups() == null ? java.util.Set.of() : caller.getGroups();
+        if (groups.contains("auditor")) {
+            return null;
+        }
+        if (groups.contains("agent")) {
+            throw new jakarta.ws.rs.WebApplicationException(dev.orgos.service.problem.Problem.response(403, "Forbidden",
+                    "Agents do not read the ledger; auditors do, and people read the entries that name them.", null));
+        }
+        return caller.getName();
+    }
 
     public record EntryView(long sequence, Instant sealedAt, String factEventId, String factType, String actionId,
                             String agentId, String anchorRole, String anchorPerson, String pathwayId, Long charterVersion,
@@ -73,9 +93,14 @@ public class LedgerResource {
 
     private Uni<List<EntryView>> entries(String actionId, String agentId, String anchor, String pathwayId,
                                          java.time.OffsetDateTime from, java.time.OffsetDateTime to, long after, int limit) {
+        String person = onlyEntriesOf();
         List<Object> args = new ArrayList<>();
         StringBuilder sql = new StringBuilder("SELECT * FROM ledger_entry WHERE sequence > $1");
         args.add(after);
+        if (person != null) {
+            args.add(person);
+            sql.append(" AND anchor_person = $").append(args.size());
+        }
         filter(sql, args, "action_id", actionId);
         filter(sql, args, "agent_id", agentId);
         filter(sql, args, "anchor_role", anchor);

@@ -67,10 +67,10 @@ public class LedgerPage {
         if (a.ok()) {
             a.body().forEach(e -> rows.add(row(e)));
         }
-        String problem = a.status() == 403 ? "The ledger is open to auditors (role auditor); you are signed in as " + user.name()
-                + " (" + user.roles() + ")." : a.problem();
+        String problem = a.status() == 403 ? "The ledger is not shown to " + user.name() + " (" + user.roles()
+                + "): auditors read all of it, people the entries that name them." : a.problem();
         return ledger.data("user", user).data("rows", rows).data("error", problem).data("page", "ledger").data("done", null)
-                .data("forbidden", a.status() == 403)
+                .data("forbidden", a.status() == 403).data("auditor", user.groups().contains("auditor"))
                 .data("q", Map.of("actionId", n(actionId), "agentId", n(agentId), "anchor", n(anchor), "pathwayId", n(pathwayId),
                         "from", n(from), "to", n(to)));
     }
@@ -85,8 +85,8 @@ public class LedgerPage {
         Backend.Answer a = backend.get(Backend.Service.LEDGER, "/v1/ledger/entries",
                 Map.of("after", Long.toString(sequence - 1), "limit", "1"), user);
         JsonNode e = a.ok() && a.body().size() == 1 && a.body().get(0).path("sequence").asLong() == sequence ? a.body().get(0) : null;
-        String problem = a.status() == 403 ? "The ledger is open to auditors (role auditor); you are signed in as " + user.name()
-                + " (" + user.roles() + ")." : !a.ok() ? a.problem() : e == null ? "No ledger entry #" + sequence + " is stored yet." : error;
+        String problem = a.status() == 403 ? "The ledger is not shown to " + user.name() + " (" + user.roles()
+                + "): auditors read all of it, people the entries that name them." : !a.ok() ? a.problem() : e == null ? "No ledger entry #" + sequence + " is stored yet." : error;
         Object view = e == null ? null : new com.fasterxml.jackson.databind.ObjectMapper().convertValue(e, Map.class);
         return Response.status(e == null ? (a.status() == 403 ? 403 : 404) : 200).entity(entry.data("user", user).data("e", view)
                 .data("fact", e == null ? null : TaskPage.pretty(e.path("fact"))).data("error", problem).data("done", done)
