@@ -196,25 +196,30 @@ public class ActionResource {
             return send(agentId, withId, avroParams, null);
         }
         String hash = hash(request);
-        return store.find(actionId).chain(existing -> {
-            if (existing != null && !existing.agentId().equals(agentId)) {
+        return store.claim(agentId, key, hash, actionId).chain(claim -> {
+            if (claim.takenBy() != null) {
                 return Uni.createFrom().item(Problem.response(409, "Action id taken", "Action id " + actionId
                         + " belongs to another agent's action; choose another.", List.of(new Problem.FieldError("actionId", "is already used"))));
             }
-            return store.claim(agentId, key, hash, actionId).chain(claim -> {
-                if (claim.fresh()) {
-                    return send(agentId, withId, avroParams, key);
-                }
-                if (!claim.sameRequest()) {
-                    metrics.refused(GatewayMetrics.Refusal.IDEMPOTENCY_KEY_REUSED);
-                    return Uni.createFrom().item(Problem.response(409, "Idempotency key reused", "Idempotency key '" + key
-                            + "' was already used for a different request (action " + claim.actionId() + "); use a new key for a new action.",
-                            List.of(new Problem.FieldError("Idempotency-Key", "was used with a different body"))));
-                }
-                LOG.debugf("Retry of action %s by %s answered with the original acceptance", claim.actionId(), agentId);
-                return Uni.createFrom().item(Response.accepted(Map.of("actionId", claim.actionId(), "status", "PENDING"))
-                        .location(URI.create("/v1/actions/" + claim.actionId())).header("Idempotent-Replayed", "true").build());
-            });
+            if (claim.fresh()) {
+                return send(agentId, withId, avroParams, key);
+            }
+            if (!claim.sameRequest()) {
+                metrics.refused(GatewayMetrics.Refusal.IDEMPOTENCY_KEY_REUSED);
+                return Uni.createFrom().item(Problem.response(409, "Idempotency key reused", "Idempotency key '" + key
+                        + "' was already used for a different request (action " + claim.actionId() + "); use a new key for a new action.",
+                        List.of(new Problem.FieldError("Idempotency-Key", "was used with a different body"))));
+            }
+            if (!claim.recorded()) {
+                // claimed, but never confirmed as on the broker (a crash or a failure in between): send
+                // it again. The router decides an action id once, so a second copy changes nothing.
+                LOG.infof("Retry of action %s by %s: its first submission was never confirmed, sending it again", claim.actionId(), agentId);
+                return send(agentId, withId, avroParams, null).map(r -> r.getStatus() == 202
+                        ? Response.fromResponse(r).header("Idempotent-Replayed", "true").build() : r);
+            }
+            LOG.debugf("Retry of action %s by %s answered with the original acceptance", claim.actionId(), agentId);
+            return Uni.createFrom().item(Response.accepted(Map.of("actionId", claim.actionId(), "status", "PENDING"))
+                    .location(URI.create("/v1/actions/" + claim.actionId())).header("Idempotent-Replayed", "true").build());
         });
     }
 

@@ -56,22 +56,47 @@ public class ActionStore {
                 .replaceWithVoid();
     }
 
-    /** Outcome of claiming an idempotency key. */
-    public record Claim(boolean fresh, String actionId, boolean sameRequest) {
+    /**
+     * Outcome of claiming an idempotency key: {@code fresh} for this request; otherwise the
+     * action it was first used for, whether that was the same request, and whether that action
+     * was {@code recorded} (on the broker and in action_state) or may have been lost between the
+     * claim and the broker's acknowledgement. {@code takenBy} is set when the action id already
+     * belongs to another agent, and then nothing was claimed.
+     */
+    public record Claim(boolean fresh, String actionId, boolean sameRequest, boolean recorded, String takenBy) {
     }
 
-    /** Claims (agent, key) for this request, or finds who claimed it before and with what request. */
+    /**
+     * Claims (agent, key) for this request in one round trip, unless the action id is another
+     * agent's: the statement checks ownership, claims, and reads what was there before (every part
+     * of one statement sees the same snapshot, so a fresh claim reads nothing back).
+     */
     public Uni<Claim> claim(String agentId, String key, String requestHash, String actionId) {
         return db.preparedQuery("""
-                INSERT INTO idempotency_key (agent_id, key, request_hash, action_id, created_at) VALUES ($1, $2, $3, $4, now())
-                ON CONFLICT (agent_id, key) DO NOTHING RETURNING action_id""")
+                WITH owner AS (SELECT agent_id FROM action_state WHERE action_id = $4),
+                     claimed AS (
+                         INSERT INTO idempotency_key (agent_id, key, request_hash, action_id, created_at)
+                         SELECT $1, $2, $3, $4, now() WHERE NOT EXISTS (SELECT 1 FROM owner WHERE agent_id <> $1)
+                         ON CONFLICT (agent_id, key) DO NOTHING RETURNING action_id),
+                     earlier AS (SELECT action_id, request_hash FROM idempotency_key WHERE agent_id = $1 AND key = $2)
+                SELECT (SELECT action_id FROM claimed) AS claimed,
+                       (SELECT agent_id FROM owner) AS owner,
+                       e.action_id AS earlier_action, e.request_hash AS earlier_hash,
+                       EXISTS (SELECT 1 FROM action_state s WHERE s.action_id = e.action_id) AS earlier_recorded
+                FROM (SELECT 1) one LEFT JOIN earlier e ON true""")
                 .execute(Tuple.of(agentId, key, requestHash, actionId))
-                .chain(rows -> rows.size() == 1 ? Uni.createFrom().item(new Claim(true, actionId, true))
-                        : db.preparedQuery("SELECT action_id, request_hash FROM idempotency_key WHERE agent_id = $1 AND key = $2")
-                        .execute(Tuple.of(agentId, key)).map(found -> {
-                            Row r = found.iterator().next();
-                            return new Claim(false, r.getString("action_id"), r.getString("request_hash").equals(requestHash));
-                        }));
+                .map(rows -> {
+                    Row r = rows.iterator().next();
+                    if (r.getString("claimed") != null) {
+                        return new Claim(true, actionId, true, false, null);
+                    }
+                    String earlier = r.getString("earlier_action");
+                    if (earlier != null) {
+                        return new Claim(false, earlier, requestHash.equals(r.getString("earlier_hash")),
+                                Boolean.TRUE.equals(r.getBoolean("earlier_recorded")), null);
+                    }
+                    return new Claim(false, actionId, false, true, r.getString("owner"));
+                });
     }
 
     /** Gives a key back when the acceptance failed, so that a retry can succeed. */
