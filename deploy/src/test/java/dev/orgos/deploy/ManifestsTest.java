@@ -61,15 +61,26 @@ class ManifestsTest {
     static final Path K8S = DEPLOY.resolve("k8s");
     static final String PRODUCTION = "overlays/production";
 
-    /** The four services: their KafkaUser and port. */
+    /** A service: its KafkaUser (none for the console) and port. */
     record Service(String name, String kafkaUser, int port) {
     }
 
+    /** The four services of the mesh, Kafka clients all. */
     static final List<Service> SERVICES = List.of(
             new Service("execution-gateway", "orgos-gateway", 8080),
             new Service("coordination-router", "orgos-router", 8082),
             new Service("escalation-service", "orgos-escalation", 8083),
             new Service("accountability-ledger", "orgos-ledger", 8084));
+
+    /** The web console: no Kafka, no database; it calls the escalation service and the ledger over HTTP. */
+    static final Service CONSOLE = new Service("console", null, 8085);
+
+    /** The services and the console: everything with an HTTP port, probes and settings of its own. */
+    static final List<Service> HTTP_SERVICES = Stream.concat(SERVICES.stream(), Stream.of(CONSOLE)).toList();
+
+    /** The console's calls: setting, the service it names. */
+    static final Map<String, String> CONSOLE_BACKENDS = Map.of("ORGOS_CONSOLE_ESCALATION_URL", "escalation-service",
+            "ORGOS_CONSOLE_LEDGER_URL", "accountability-ledger");
 
     /** Topics the services write from code (KafkaRecord withTopic / KafkaTransactions), not from a channel's topic. */
     static final Map<String, Set<String>> WRITTEN_FROM_CODE = Map.of(
@@ -91,6 +102,16 @@ class ManifestsTest {
             "quarkus.datasource.password", "quarkus.datasource.reactive.url", "quarkus.datasource.jdbc.url",
             "mp.jwt.verify.publickey.location", "mp.jwt.verify.issuer", "kafka.bootstrap.servers",
             "mp.messaging.connector.smallrye-kafka.apicurio.registry.url");
+
+    /**
+     * What the console reads although its application.properties does not set it (as in ComposeFileTest):
+     * its HTTP port and address, and the OpenID Connect settings the quarkus-oidc extension reads
+     * (named in a comment there and in docs/console.md). No datasource, JWT or Kafka settings.
+     */
+    static final Set<String> CONSOLE_KEYS = Set.of("quarkus.http.port", "quarkus.http.host", "quarkus.oidc.auth-server-url",
+            "quarkus.oidc.client-id", "quarkus.oidc.credentials.secret",
+            // behind the ingress: the forwarded scheme and host (see console.yaml)
+            "quarkus.http.proxy.proxy-address-forwarding", "quarkus.http.proxy.allow-x-forwarded", "quarkus.http.proxy.enable-forwarded-host");
 
     /** Kafka client settings given as KAFKA_* (Quarkus passes kafka.* to every channel). */
     static final Set<String> KAFKA_CLIENT_KEYS = Set.of("bootstrap.servers", "security.protocol", "sasl.mechanism",
@@ -226,7 +247,7 @@ class ManifestsTest {
                     }
                 }
             }
-            for (Service s : SERVICES) {
+            for (Service s : HTTP_SERVICES) {
                 Container c = serviceContainer(r, s);
                 String at = r + " " + s.name();
                 if (c.getReadinessProbe() == null || c.getReadinessProbe().getHttpGet() == null
@@ -475,19 +496,20 @@ class ManifestsTest {
     void everyServiceIsGivenSettingsItReadsOnItsOwnPort() throws IOException {
         List<String> problems = new ArrayList<>();
         for (Render r : renders()) {
-            for (Service s : SERVICES) {
+            for (Service s : HTTP_SERVICES) {
                 String at = r + " " + s.name();
+                boolean kafka = s.kafkaUser() != null;
                 Properties props = properties(s.name());
                 String propsText = Files.readString(HOME.resolve(s.name()).resolve("src/main/resources/application.properties"));
                 Container c = serviceContainer(r, s);
                 Map<String, String> env = environment(r, c);
                 // MicroProfile Config's environment names: every non-alphanumeric character becomes _, upper case
-                Set<String> readable = Stream.concat(props.stringPropertyNames().stream(), QUARKUS_KEYS.stream())
+                Set<String> readable = Stream.concat(props.stringPropertyNames().stream(), (kafka ? QUARKUS_KEYS : CONSOLE_KEYS).stream())
                         .map(k -> k.replaceAll("[^A-Za-z0-9]", "_").toUpperCase(java.util.Locale.ROOT)).collect(Collectors.toSet());
                 for (String name : env.keySet()) {
                     String kafkaKey = name.toLowerCase(java.util.Locale.ROOT).replace('_', '.');
                     boolean known = readable.contains(name) || propsText.contains("${" + name)
-                            || (name.startsWith("KAFKA_") && KAFKA_CLIENT_KEYS.contains(kafkaKey.substring("kafka.".length())));
+                            || (kafka && name.startsWith("KAFKA_") && KAFKA_CLIENT_KEYS.contains(kafkaKey.substring("kafka.".length())));
                     if (!known) {
                         problems.add(at + ": sets " + name + ", which the service does not read");
                     }
@@ -502,11 +524,14 @@ class ManifestsTest {
                 if (!"0.0.0.0".equals(env.get("QUARKUS_HTTP_HOST"))) {
                     problems.add(at + ": QUARKUS_HTTP_HOST must be 0.0.0.0 in a pod (the services bind 127.0.0.1 by default)");
                 }
-                for (String required : List.of("KAFKA_BOOTSTRAP_SERVERS", "MP_MESSAGING_CONNECTOR_SMALLRYE_KAFKA_APICURIO_REGISTRY_URL",
-                        "KAFKA_SECURITY_PROTOCOL", "KAFKA_SASL_JAAS_CONFIG", "OTEL_EXPORTER_OTLP_ENDPOINT")) {
+                for (String required : kafka ? List.of("KAFKA_BOOTSTRAP_SERVERS", "MP_MESSAGING_CONNECTOR_SMALLRYE_KAFKA_APICURIO_REGISTRY_URL",
+                        "KAFKA_SECURITY_PROTOCOL", "KAFKA_SASL_JAAS_CONFIG", "OTEL_EXPORTER_OTLP_ENDPOINT") : List.<String>of()) {
                     if (!env.containsKey(required)) {
                         problems.add(at + ": " + required + " is not set");
                     }
+                }
+                if (!kafka) {
+                    checkConsole(r, at, c, env, problems);
                 }
                 if (props.containsKey("quarkus.datasource.db-kind")) {
                     checkDatabase(r, at, env, problems);
@@ -530,6 +555,44 @@ class ManifestsTest {
             }
         }
         check(problems);
+    }
+
+    /**
+     * The console calls each service through its Kubernetes Service, on the service's own port, and
+     * signs people in only through the identity provider, with the client secret from a Secret.
+     */
+    private static void checkConsole(Render r, String at, Container c, Map<String, String> env, List<String> problems) {
+        for (var b : CONSOLE_BACKENDS.entrySet()) {
+            Service target = SERVICES.stream().filter(s -> s.name().equals(b.getValue())).findFirst().orElseThrow();
+            String expected = "http://" + target.name() + ":" + target.port();
+            if (!expected.equals(env.get(b.getKey()))) {
+                problems.add(at + ": " + b.getKey() + " is " + env.get(b.getKey()) + ", not " + expected);
+            }
+            boolean served = r.all("Service", io.fabric8.kubernetes.api.model.Service.class).stream().anyMatch(svc -> svc.getMetadata().getName().equals(target.name())
+                    && target.name().equals(label(svc.getSpec().getSelector(), "app.kubernetes.io/name"))
+                    && svc.getSpec().getPorts().stream().anyMatch(p -> p.getPort() == target.port()));
+            if (!served) {
+                problems.add(at + ": no Service " + target.name() + " on port " + target.port() + " for " + b.getKey());
+            }
+        }
+        if (!"true".equals(env.get("QUARKUS_OIDC_TENANT_ENABLED"))) {
+            problems.add(at + ": QUARKUS_OIDC_TENANT_ENABLED must be true: the identity provider is the only way to sign in");
+        }
+        for (String name : List.of("QUARKUS_OIDC_AUTH_SERVER_URL", "QUARKUS_OIDC_CLIENT_ID", "QUARKUS_OIDC_CREDENTIALS_SECRET")) {
+            if (!env.containsKey(name)) {
+                problems.add(at + ": " + name + " is not set");
+            }
+        }
+        boolean secretFromSecret = list(c.getEnv()).stream().anyMatch(e -> e.getName().equals("QUARKUS_OIDC_CREDENTIALS_SECRET")
+                && e.getValueFrom() != null && e.getValueFrom().getSecretKeyRef() != null);
+        if (!secretFromSecret) {
+            problems.add(at + ": QUARKUS_OIDC_CREDENTIALS_SECRET must come from a Secret");
+        }
+        for (String dev : List.of("ORGOS_CONSOLE_DEV_SIGN_INS", "ORGOS_CONSOLE_REPLAY_REPORT")) {
+            if (env.containsKey(dev)) {
+                problems.add(at + ": " + dev + " is a development file, not for a cluster");
+            }
+        }
     }
 
     private static void checkDatabase(Render r, String at, Map<String, String> env, List<String> problems) {
@@ -725,7 +788,7 @@ class ManifestsTest {
     @Test
     void productionRunsTwoRoutersAndGatewaysAtLeastAndScalesThemOnConsumerLag() throws IOException {
         Render p = production();
-        for (String name : List.of("execution-gateway", "coordination-router", "escalation-service")) {
+        for (String name : List.of("execution-gateway", "coordination-router", "escalation-service", CONSOLE.name())) {
             Deployment d = p.deployment(name).orElseThrow();
             assertTrue(d.getSpec().getReplicas() >= 2, name + ": at least 2 replicas in production");
             assertTrue(p.all("PodDisruptionBudget", PodDisruptionBudget.class).stream().anyMatch(b ->
@@ -771,7 +834,7 @@ class ManifestsTest {
                     .findFirst().orElseThrow(() -> new AssertionError(r + ": no policy opens the gateway"));
             assertTrue(gateway.getSpec().getIngress().stream().anyMatch(i -> list(i.getFrom()).isEmpty()
                     && i.getPorts().stream().anyMatch(pt -> pt.getPort().getIntVal() == 8080)), r + ": the gateway's 8080 is open to agents anywhere");
-            for (Service s : SERVICES) {
+            for (Service s : HTTP_SERVICES) {
                 if (s.name().equals("execution-gateway")) {
                     continue;
                 }
@@ -783,8 +846,71 @@ class ManifestsTest {
                     }
                 }
             }
+            checkConsoleNetwork(r, policies, problems);
         }
         check(problems);
+    }
+
+    /** Namespaces that may reach the console: people through the ingress controller, and Prometheus for /q/metrics. */
+    static final Set<String> CONSOLE_NAMESPACES = Set.of("ingress-nginx", "monitoring");
+
+    /**
+     * The console is reached through the ingress controller only (and scraped by Prometheus), not
+     * from the namespace's other pods; its pods may reach the escalation service and the ledger.
+     */
+    private static void checkConsoleNetwork(Render r, List<NetworkPolicy> policies, List<String> problems) {
+        Map<String, String> consolePod = r.deployment(CONSOLE.name()).orElseThrow().getSpec().getTemplate().getMetadata().getLabels();
+        boolean throughIngress = false;
+        for (NetworkPolicy np : policies) {
+            if (!selects(np, CONSOLE.name())) {
+                continue;
+            }
+            for (var rule : list(np.getSpec().getIngress())) {
+                // a shared policy may list other services' ports: only the console's own port (or all ports) reaches it
+                boolean reachesConsole = list(rule.getPorts()).isEmpty() || rule.getPorts().stream().anyMatch(pt -> pt.getPort() == null
+                        || pt.getPort().getIntVal() == null || pt.getPort().getIntVal() == CONSOLE.port());
+                if (!reachesConsole) {
+                    continue;
+                }
+                for (var peer : list(rule.getFrom())) {
+                    String ns = peer.getNamespaceSelector() == null ? null : label(peer.getNamespaceSelector().getMatchLabels(), "kubernetes.io/metadata.name");
+                    boolean namedNamespaceOnly = ns != null && list(peer.getNamespaceSelector().getMatchExpressions()).isEmpty()
+                            && peer.getNamespaceSelector().getMatchLabels().size() == 1 && peer.getIpBlock() == null;
+                    if (!namedNamespaceOnly || !CONSOLE_NAMESPACES.contains(ns)) {
+                        problems.add(r + ": " + np.getMetadata().getName() + " lets " + peer + " reach the console; only the namespaces "
+                                + CONSOLE_NAMESPACES + " may");
+                    } else if (ns.equals("ingress-nginx")) {
+                        throughIngress = true;
+                    }
+                }
+            }
+        }
+        if (!throughIngress) {
+            problems.add(r + ": no policy lets the ingress controller (namespace ingress-nginx) reach the console on " + CONSOLE.port());
+        }
+        for (String backend : CONSOLE_BACKENDS.values()) {
+            Service target = SERVICES.stream().filter(s -> s.name().equals(backend)).findFirst().orElseThrow();
+            boolean allowed = policies.stream().filter(np -> selects(np, backend)).flatMap(np -> list(np.getSpec().getIngress()).stream())
+                    .anyMatch(rule -> (list(rule.getPorts()).isEmpty() || rule.getPorts().stream().anyMatch(pt -> pt.getPort() != null
+                            && pt.getPort().getIntVal() != null && pt.getPort().getIntVal() == target.port()))
+                            && list(rule.getFrom()).stream().anyMatch(peer -> peer.getNamespaceSelector() == null && peer.getIpBlock() == null
+                                    && peer.getPodSelector() != null && matches(peer.getPodSelector(), consolePod)));
+            if (!allowed) {
+                problems.add(r + ": no policy lets the console's pods reach " + backend + ":" + target.port());
+            }
+        }
+    }
+
+    /** Whether a label selector selects pods with these labels (matchLabels, and In / Exists expressions; others count as no). */
+    static boolean matches(io.fabric8.kubernetes.api.model.LabelSelector sel, Map<String, String> labels) {
+        if (sel.getMatchLabels() != null && sel.getMatchLabels().entrySet().stream().anyMatch(e -> !e.getValue().equals(labels.get(e.getKey())))) {
+            return false;
+        }
+        return list(sel.getMatchExpressions()).stream().allMatch(e -> switch (e.getOperator()) {
+            case "In" -> e.getValues().contains(labels.get(e.getKey()));
+            case "Exists" -> labels.containsKey(e.getKey());
+            default -> false;
+        });
     }
 
     private static boolean selects(NetworkPolicy np, String app) {

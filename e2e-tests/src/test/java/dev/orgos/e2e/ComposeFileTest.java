@@ -29,12 +29,22 @@ import org.junit.jupiter.api.Test;
 class ComposeFileTest {
 
     static final Path HOME = Path.of(System.getProperty("orgos.home", "..")).toAbsolutePath().normalize();
+    /** The mesh's services: Kafka clients, each with a key store of its own in the secure profile. */
     static final List<String> SERVICES = List.of("execution-gateway", "coordination-router", "escalation-service", "accountability-ledger");
+    /** The web console: no Kafka, no database; it calls the escalation service and the ledger over HTTP. */
+    static final String CONSOLE = "console";
     /** Settings every Quarkus service reads although they are not in its application.properties. */
     static final Set<String> QUARKUS_KEYS = Set.of("quarkus.http.port", "quarkus.http.host", "quarkus.datasource.username",
             "quarkus.datasource.password", "quarkus.datasource.reactive.url", "quarkus.datasource.jdbc.url",
             "mp.jwt.verify.publickey.location", "mp.jwt.verify.issuer", "kafka.bootstrap.servers",
             "mp.messaging.connector.smallrye-kafka.apicurio.registry.url");
+    /**
+     * What the console reads although its application.properties does not set it: its HTTP port and
+     * address, and the OpenID Connect settings the quarkus-oidc extension reads (named in a comment
+     * there and in docs/console.md). No datasource, JWT or Kafka settings: it reads none.
+     */
+    static final Set<String> CONSOLE_KEYS = Set.of("quarkus.http.port", "quarkus.http.host", "quarkus.oidc.auth-server-url",
+            "quarkus.oidc.client-id", "quarkus.oidc.credentials.secret");
 
     record Run(int exit, String out) {
     }
@@ -78,20 +88,24 @@ class ComposeFileTest {
         Run config = compose(Map.of("POSTGRES_PASSWORD", "test-only"), "config");
         assertEquals(0, config.exit(), config.out());
         JsonNode services = new ObjectMapper(new YAMLFactory()).readTree(config.out()).get("services");
-        for (String name : SERVICES) {
+        for (String name : concat(SERVICES, List.of(CONSOLE))) {
             JsonNode s = services.get(name);
             assertTrue(s != null, name + " is missing from docker-compose.yml");
             Properties props = new Properties();
             try (var in = Files.newInputStream(HOME.resolve(name).resolve("src/main/resources/application.properties"))) {
                 props.load(in);
             }
-            Set<String> known = new HashSet<>(QUARKUS_KEYS);
+            boolean console = name.equals(CONSOLE);
+            Set<String> known = new HashSet<>(console ? CONSOLE_KEYS : QUARKUS_KEYS);
             props.stringPropertyNames().forEach(k -> known.add(k.replaceFirst("^%[a-z]+\\.", "")));
             Set<String> envNames = new HashSet<>();
             known.forEach(k -> envNames.add(k.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_")));
             s.get("environment").fieldNames().forEachRemaining(env -> {
-                if (!env.equals("OTEL_EXPORTER_OTLP_ENDPOINT") && !env.startsWith("JAVA_") && !isKafkaClientSetting(env)) {
-                    assertTrue(envNames.contains(env), name + " is given " + env + ", which maps to no setting it reads");
+                // the console has no tracing and no Kafka client: those are settings it would ignore
+                if (console || (!env.equals("OTEL_EXPORTER_OTLP_ENDPOINT") && !isKafkaClientSetting(env))) {
+                    if (!env.startsWith("JAVA_")) {
+                        assertTrue(envNames.contains(env), name + " is given " + env + ", which maps to no setting it reads");
+                    }
                 }
             });
             String port = props.getProperty("quarkus.http.port");
@@ -103,6 +117,45 @@ class ComposeFileTest {
             assertTrue(s.get("healthcheck").get("test").toString().contains("localhost:" + port + "/q/health/ready"), name + " health check");
             assertTrue(Files.isRegularFile(HOME.resolve(name).resolve("src/main/docker/Dockerfile.jvm")), name + " has no Dockerfile.jvm");
         }
+    }
+
+    /**
+     * The console reaches the escalation service and the ledger by their compose names on their own
+     * ports, starts once they are healthy, and offers no sign-in unless one is configured: OpenID
+     * Connect only when ORGOS_CONSOLE_OIDC_ENABLED says so, development sign-in never.
+     */
+    @Test
+    void theConsoleCallsTheEscalationServiceAndTheLedgerAndSignsInOnlyThroughTheIdentityProvider() throws Exception {
+        Run config = compose(Map.of("POSTGRES_PASSWORD", "test-only"), "config");
+        assertEquals(0, config.exit(), config.out());
+        JsonNode services = new ObjectMapper(new YAMLFactory()).readTree(config.out()).get("services");
+        JsonNode console = services.get(CONSOLE);
+        JsonNode env = console.get("environment");
+        Map<String, String> backends = Map.of("ORGOS_CONSOLE_ESCALATION_URL", "escalation-service", "ORGOS_CONSOLE_LEDGER_URL", "accountability-ledger");
+        for (var b : backends.entrySet()) {
+            Properties props = new Properties();
+            try (var in = Files.newInputStream(HOME.resolve(b.getValue()).resolve("src/main/resources/application.properties"))) {
+                props.load(in);
+            }
+            assertEquals("http://" + b.getValue() + ":" + props.getProperty("quarkus.http.port"), env.path(b.getKey()).asText(),
+                    b.getKey() + ": the compose service on its own port");
+            assertEquals("service_healthy", console.path("depends_on").path(b.getValue()).path("condition").asText(),
+                    "the console waits until " + b.getValue() + " is healthy");
+        }
+        assertEquals("false", env.path("QUARKUS_OIDC_TENANT_ENABLED").asText(), "OpenID Connect sign-in is off unless ORGOS_CONSOLE_OIDC_ENABLED is set");
+        assertTrue(env.path("QUARKUS_OIDC_CREDENTIALS_SECRET").asText().isEmpty(), "no client secret in the file");
+        assertTrue(!env.has("ORGOS_CONSOLE_DEV_SIGN_INS") && !env.has("ORGOS_CONSOLE_REPLAY_REPORT"), "development files are ./orgos up's, not compose's");
+        assertTrue(console.path("volumes").isMissingNode() || console.path("volumes").isEmpty(), "the console mounts nothing: " + console.path("volumes"));
+
+        Run oidc = compose(Map.of("POSTGRES_PASSWORD", "test-only", "ORGOS_CONSOLE_OIDC_ENABLED", "true",
+                "ORGOS_CONSOLE_OIDC_AUTH_SERVER_URL", "https://idp.example.com/realms/acme", "ORGOS_CONSOLE_OIDC_CLIENT_ID", "orgos-console",
+                "ORGOS_CONSOLE_OIDC_CLIENT_SECRET", "test-only"), "config");
+        assertEquals(0, oidc.exit(), oidc.out());
+        JsonNode oidcEnv = new ObjectMapper(new YAMLFactory()).readTree(oidc.out()).get("services").get(CONSOLE).get("environment");
+        assertEquals("true", oidcEnv.path("QUARKUS_OIDC_TENANT_ENABLED").asText());
+        assertEquals("https://idp.example.com/realms/acme", oidcEnv.path("QUARKUS_OIDC_AUTH_SERVER_URL").asText());
+        assertEquals("orgos-console", oidcEnv.path("QUARKUS_OIDC_CLIENT_ID").asText());
+        assertEquals("test-only", oidcEnv.path("QUARKUS_OIDC_CREDENTIALS_SECRET").asText());
     }
 
     /** Kafka client settings every channel and plain client reads from the environment (see dev.orgos.schema.Clients). */
@@ -135,6 +188,9 @@ class ComposeFileTest {
                     "make-certs.sh makes no key store for " + client);
             assertTrue(services.get(name).get("volumes").toString().contains("kafka-certs:/certs:ro"), name + " does not mount the certificates");
         }
+        // the console speaks to no broker: the secure profile gives it nothing
+        services.get(CONSOLE).get("environment").fieldNames().forEachRemaining(env ->
+                assertTrue(!env.startsWith("KAFKA_"), "the console has no Kafka client, yet is given " + env));
         assertTrue(Files.isExecutable(HOME.resolve("deploy/compose/make-certs.sh")));
     }
 
