@@ -138,6 +138,11 @@ public final class Mesh implements AutoCloseable {
         Endpoints e = infra.endpoints();
         List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx384m", "-XX:+UseSerialGC",
                 "--enable-native-access=ALL-UNNAMED"));
+        // for measuring: e.g. -Dorgos.jvm-args.execution-gateway=-XX:StartFlightRecording=filename=gw.jfr
+        String jvmArgs = System.getProperty("orgos.jvm-args." + s.module);
+        if (jvmArgs != null && !jvmArgs.isBlank()) {
+            cmd.addAll(List.of(jvmArgs.trim().split("\\s+")));
+        }
         Map<String, String> config = new java.util.LinkedHashMap<>();
         if (s == Service.CONSOLE) {
             config.put("orgos.console.escalation-url", url(Service.ESCALATION_SERVICE));
