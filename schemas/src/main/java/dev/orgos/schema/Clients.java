@@ -30,6 +30,7 @@ public final class Clients {
         p.put("value.deserializer", "io.apicurio.registry.serde.avro.AvroKafkaDeserializer");
         p.put("apicurio.registry.url", registryApiUrl);
         p.put("apicurio.registry.use-specific-avro-reader", "true");
+        p.put("apicurio.registry.avro-datum-provider", CachingAvroDatumProvider.class); // the class, not its name: found whatever the class loader
         return p;
     }
 
@@ -42,6 +43,7 @@ public final class Clients {
         p.put("apicurio.registry.url", registryApiUrl);
         p.put("apicurio.registry.auto-register", "false");
         p.put("apicurio.registry.find-latest", "true");
+        p.put("apicurio.registry.avro-datum-provider", CachingAvroDatumProvider.class); // the class, not its name: found whatever the class loader
         return p;
     }
 
