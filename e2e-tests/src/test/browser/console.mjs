@@ -98,6 +98,13 @@ try {
     await shot('03-task');
   });
 
+  await step('alice comments, and the comment is listed', async () => {
+    await page.getByLabel('Add a comment').fill('Calling the customer before deciding');
+    await page.getByRole('button', { name: 'Comment' }).click();
+    await page.getByRole('status').filter({ hasText: 'Your comment was added.' }).waitFor();
+    expect((await page.locator('ul.comments').textContent()).includes('Calling the customer before deciding'), 'the comment is not listed');
+  });
+
   await step('a rejection without a reason is not sent', async () => {
     await page.getByRole('button', { name: 'Reject' }).click();
     // the required field stops the form in the browser; the server refuses it too

@@ -84,7 +84,8 @@ public class TaskPage {
         boolean open = "OPEN".equals(t.path("status").asText()) || "ACKNOWLEDGED".equals(t.path("status").asText());
         @SuppressWarnings("unchecked")
         Map<String, Object> view = PRETTY.convertValue(t, Map.class);
-        return Response.ok(task.data("user", user).data("t", view).data("rules", rules).data("history", history)
+        List<Step> comments = history.stream().filter(h -> "COMMENT".equals(h.kind())).toList();
+        return Response.ok(task.data("user", user).data("t", view).data("rules", rules).data("history", history).data("comments", comments)
                 .data("approvedBy", approvedBy).data("parameters", parameters).data("open", open)
                 .data("error", error).data("done", done).data("page", "queue")).build();
     }
