@@ -87,11 +87,11 @@ try {
     await shot('02-queue');
   });
 
-  await step('the task shows the action, the rules that fired and the charter version', async () => {
+  await step('the task shows the action, the rules that fired and the charter version in force (2)', async () => {
     await page.locator(`#queue-rows tr[data-action="${actionId}"] a`).click();
     await page.waitForURL('**/tasks/**');
     const body = await page.locator('main').textContent();
-    for (const text of ['refund.issue by refund-bot', 'o-4711', 'refunds.limits.maxAmount', 'version 1', 'sha256:', 'ASSIGNED']) {
+    for (const text of ['refund.issue by refund-bot', 'o-4711', 'refunds.limits.maxAmount', 'version 2', 'sha256:', 'ASSIGNED']) {
       expect(body.includes(text), 'the task page does not show ' + text);
     }
     expect(body.includes(actionId), 'this is not the escalation just raised');
@@ -187,6 +187,13 @@ try {
     await shot('08-anchors');
     await page.goto(CONSOLE + '/charter');
     expect((await page.locator('[data-in-force-digest]').textContent()).startsWith('sha256:'), 'no digest in force');
+    expect((await page.locator('main').textContent()).includes('acme-retail version 2'), 'version 2 is not shown in force');
+    const diff = await page.locator('pre.diff').textContent();
+    expect(diff.includes('- version: 1') && diff.includes('+ version: 2'), 'the difference does not show the version change: ' + diff);
+    expect(diff.includes('maxAmount: 500') && diff.includes('maxAmount: 400'), 'the difference does not show the new limit');
+    const report = await page.locator('table.replay').textContent();
+    expect(report.includes('refunds'), 'the replay report has no refunds row');
+    expect((await page.locator('main').textContent()).includes('version 3'), 'the replayed candidate is not named');
     await shot('09-charter');
   });
 

@@ -25,6 +25,10 @@ class LineDiffTest {
         String a = "a\nb\nc\nd\ne\nf\ng\n";
         String b = "a\nb\nc\nd\ne\nF\ng\n";
         assertEquals(List.of(" e", "-f", "+F", " g"), render(LineDiff.changes(LineDiff.diff(a, b), 1)));
+        // two changes far apart: the unchanged lines between them are one gap
+        String c = "A\nb\nc\nd\ne\nf\nG\n";
+        assertEquals(List.of("-a", "+A", " b", "⋯", " f", "-g", "+G", " "),
+                render(LineDiff.changes(LineDiff.diff("a\nb\nc\nd\ne\nf\ng\n", c), 1)));
         assertEquals(List.of(), LineDiff.changes(LineDiff.diff(a, a), 3));
     }
 

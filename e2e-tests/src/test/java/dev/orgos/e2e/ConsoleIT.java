@@ -42,6 +42,29 @@ class ConsoleIT {
     @Test
     void anAnchorDecidesAFreshEscalationInTheBrowserAndTheLedgerNamesThem() throws Exception {
         Path screenshots = Path.of("target/browser-screenshots/console");
+        // a second charter version in force (refunds up to 400 only), and a replayed candidate (up to 300),
+        // so the charter page has a difference and a replay report to show
+        Path home = Path.of(System.getProperty("orgos.home", "..")).toAbsolutePath().normalize();
+        String example = Files.readString(home.resolve("charters/example.yaml"));
+        Path v2 = Files.writeString(Path.of("target/e2e-console/charter-v2.yaml"),
+                example.replace("version: 1\n", "version: 2\n").replace("maxAmount: 500", "maxAmount: 400"));
+        Path v3 = Files.writeString(Path.of("target/e2e-console/charter-v3.yaml"),
+                example.replace("version: 1\n", "version: 3\n").replace("maxAmount: 500", "maxAmount: 300"));
+        mesh.publishCharter(v2, "console-test", line -> System.out.println("[console] " + line));
+        // recorded decisions for the candidate to be replayed against: refunds of 350, within v2's limit, over v3's
+        var kafka = new dev.orgos.testing.TopicProbe(mesh.endpoints());
+        String run = "replayed-" + java.util.UUID.randomUUID();
+        for (int i = 0; i < 3; i++) {
+            kafka.send(dev.orgos.schema.Topics.ACTIONS.topic(), "replay-bot", dev.orgos.schema.ActionProposed.newBuilder()
+                    .setEventId(java.util.UUID.randomUUID().toString()).setActionId(run + "-" + i).setAgentId("replay-bot")
+                    .setOccurredAt(java.time.Instant.now()).setActionType("refund.issue").setAmount(350.0).setConfidence(0.95).build());
+        }
+        kafka.<dev.orgos.schema.RoutingDecision>await(dev.orgos.schema.Topics.DECISIONS.topic(),
+                r -> r.value().getActionId().startsWith(run), l -> l.size() >= 3, Duration.ofSeconds(60));
+        int replay = new picocli.CommandLine(new dev.orgos.cli.Orgos()).execute("charter", "replay", "--candidate", v3.toString(),
+                "--bootstrap", mesh.endpoints().kafkaBootstrap(), "--registry", mesh.endpoints().registryUrl(),
+                "--report", home.resolve(".orgos/replay-report.json").toString());
+        assertEquals(0, replay, "charter replay");
         BrowserScript.run("console.mjs", Map.of(
                 "CONSOLE_URL", mesh.url(Service.CONSOLE),
                 "GATEWAY_URL", mesh.url(Service.EXECUTION_GATEWAY),

@@ -12,7 +12,8 @@ public final class LineDiff {
     private LineDiff() {
     }
 
-    public enum Kind { SAME, ADDED, REMOVED }
+    /** GAP stands for unchanged lines left out between two changes. */
+    public enum Kind { SAME, ADDED, REMOVED, GAP }
 
     @io.quarkus.qute.TemplateData
 
@@ -22,6 +23,7 @@ public final class LineDiff {
                 case SAME -> " ";
                 case ADDED -> "+";
                 case REMOVED -> "-";
+                case GAP -> "⋯";
             };
         }
     }
@@ -58,6 +60,7 @@ public final class LineDiff {
     /** Only the changes, each with up to {@code context} unchanged lines around it. */
     public static List<Line> changes(List<Line> all, int context) {
         List<Line> out = new ArrayList<>();
+        int lastKept = -1;
         for (int k = 0; k < all.size(); k++) {
             boolean near = false;
             for (int d = -context; d <= context && !near; d++) {
@@ -65,7 +68,11 @@ public final class LineDiff {
                 near = x >= 0 && x < all.size() && all.get(x).kind() != Kind.SAME;
             }
             if (near) {
+                if (lastKept >= 0 && k > lastKept + 1) {
+                    out.add(new Line(Kind.GAP, 0, 0, ""));
+                }
                 out.add(all.get(k));
+                lastKept = k;
             }
         }
         return out;
