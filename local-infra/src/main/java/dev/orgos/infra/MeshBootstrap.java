@@ -36,7 +36,8 @@ public final class MeshBootstrap {
                 NewTopic nt = new NewTopic(t.topic(), t.defaultPartitions(), (short) 1);
                 if (t == Topics.CHARTERS) {
                     nt.configs(Map.of("cleanup.policy", "compact"));
-                } else if (t == Topics.LEDGER || t == Topics.CHECKPOINTS) {
+                } else if (t == Topics.LEDGER || t == Topics.CHECKPOINTS || t == Topics.FACTS) {
+                    // the ledger keeps everything; so does its input, so a ledger rebuilt from scratch loses nothing
                     nt.configs(Map.of("retention.ms", "-1", "retention.bytes", "-1"));
                 } else if (t == Topics.ROUTER_STATE) {
                     // the de-duplication window: a resubmission within 7 days gets no second decision
