@@ -466,6 +466,17 @@ class ManifestsTest {
                         }
                     }
                 }
+                // a plain transactional producer (the router's) names its id in a setting of its own
+                Properties props = properties(s.name());
+                for (String k : props.stringPropertyNames()) {
+                    if (k.startsWith("orgos.") && k.endsWith(".transactional-id")) {
+                        String tx = props.getProperty(k);
+                        String id = tx.substring(0, tx.indexOf("${") < 0 ? tx.length() : tx.indexOf("${")) + "0b1c6a0e-5c1f-4a55-9d43-3f1e2a7b8c9d";
+                        if (!Acls.allows(u, "transactionalId", id, AclOperation.WRITE) || !Acls.allows(u, "transactionalId", id, AclOperation.DESCRIBE)) {
+                            problems.add(at + ": may not use transactional id " + id + " (" + k + ")");
+                        }
+                    }
+                }
                 Set<String> mayRead = allTopics.stream().filter(t -> Acls.allows(u, "topic", t, AclOperation.READ)).collect(Collectors.toCollection(TreeSet::new));
                 Set<String> mayWrite = allTopics.stream().filter(t -> Acls.allows(u, "topic", t, AclOperation.WRITE)).collect(Collectors.toCollection(TreeSet::new));
                 if (!mayRead.equals(reads)) {

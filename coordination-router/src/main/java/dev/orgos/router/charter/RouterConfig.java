@@ -17,4 +17,12 @@ public interface RouterConfig {
      */
     @WithDefault("60s")
     Duration charterWait();
+
+    /**
+     * Transactional id of this instance's producer: unique per instance (a UUID in it), so that a
+     * replica never fences another; a restarted instance's stale transaction is aborted by the
+     * broker after its timeout, and the consumer group's generation fences a member that lost
+     * its partitions.
+     */
+    String transactionalId();
 }

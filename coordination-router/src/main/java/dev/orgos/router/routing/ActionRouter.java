@@ -17,15 +17,14 @@ import dev.orgos.schema.Topics;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
-import io.smallrye.reactive.messaging.kafka.transactions.KafkaTransactions;
-import io.smallrye.reactive.messaging.kafka.transactions.TransactionalEmitter;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,12 +32,13 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 /**
@@ -58,10 +58,7 @@ public class ActionRouter {
     private static final Logger LOG = Logger.getLogger(ActionRouter.class);
 
     @Inject
-    @Channel(Channels.ROUTER_OUT)
-    // a batch of up to 500 actions emits up to 4 records each in one transaction
-    @org.eclipse.microprofile.reactive.messaging.OnOverflow(value = org.eclipse.microprofile.reactive.messaging.OnOverflow.Strategy.BUFFER, bufferSize = 4096)
-    KafkaTransactions<SpecificRecord> transactions;
+    RoutingTransactions transactions;
 
     @Inject
     Charters charters;
@@ -86,21 +83,24 @@ public class ActionRouter {
         RoutingMetrics.Tally tally = new RoutingMetrics.Tally();
         return chartersReady
                 .chain(() -> store.states(partitions))
-                .chain(states -> transactions.withTransactionAndAck(batch, tx -> {
+                .chain(states -> {
+                    RoutingTransactions.Outputs out = new RoutingTransactions.Outputs();
+                    Map<Integer, Delta> deltas = new LinkedHashMap<>();
+                    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
                     try {
-                        Map<Integer, Delta> deltas = new LinkedHashMap<>();
                         for (KafkaRecord<String, ActionProposed> record : batch) {
                             PartitionState state = states.get(record.getPartition());
-                            routeOne(record, state, deltas.computeIfAbsent(record.getPartition(), Delta::new), tx, tally);
+                            routeOne(record, state, deltas.computeIfAbsent(record.getPartition(), Delta::new), out, tally);
+                            offsets.merge(new TopicPartition(record.getTopic(), record.getPartition()),
+                                    new OffsetAndMetadata(offset(record) + 1), (a, b) -> a.offset() >= b.offset() ? a : b);
                         }
-                        deltas.values().forEach(d -> d.send(tx, states.get(d.partition).charterKey(), clock.instant()));
-                        summarize(deltas.values());
-                        return Uni.createFrom().voidItem();
+                        deltas.values().forEach(d -> d.send(out, states.get(d.partition).charterKey(), clock.instant()));
                     } catch (RuntimeException e) {
-                        // a failed Uni aborts the transaction and rewinds the consumer; a thrown exception might not
+                        // rewinds the consumer like any failed transaction: nothing of the batch is written
                         return Uni.createFrom().failure(e);
                     }
-                }))
+                    return transactions.commit(out, offsets).invoke(() -> summarize(deltas.values()));
+                })
                 .invoke(() -> metrics.committed(tally))
                 .onFailure().invoke(e -> {
                     LOG.warnf("A routing transaction failed (%s); its partitions %s will be rebuilt from the state topic "
@@ -109,8 +109,12 @@ public class ActionRouter {
                 });
     }
 
+    private static long offset(KafkaRecord<String, ?> record) {
+        return record.getMetadata(IncomingKafkaRecordMetadata.class).orElseThrow().getOffset();
+    }
+
     private void routeOne(KafkaRecord<String, ActionProposed> record, PartitionState state, Delta delta,
-                          TransactionalEmitter<SpecificRecord> tx, RoutingMetrics.Tally tally) {
+                          RoutingTransactions.Outputs tx, RoutingMetrics.Tally tally) {
         String marker = activation(record);
         if (marker != null) {
             if (!marker.equals(state.charterKey())) {
@@ -212,14 +216,14 @@ public class ActionRouter {
             this.partition = partition;
         }
 
-        void send(TransactionalEmitter<SpecificRecord> tx, String charterKey, Instant now) {
+        void send(RoutingTransactions.Outputs tx, String charterKey, Instant now) {
             if (decided.isEmpty() && charges.isEmpty() && !charterChanged) {
                 return;
             }
             RouterStateDelta value = RouterStateDelta.newBuilder().setEventId(UUID.randomUUID().toString()).setOccurredAt(now)
                     .setPartition(partition).setCharterKey(charterKey).setDecidedActionIds(decided).setBudgetCharges(charges).build();
-            tx.send(Message.<SpecificRecord>of(value).addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
-                    .withTopic(Topics.ROUTER_STATE.topic()).withKey("p" + partition).withPartition(partition).build()));
+            // the state of actions partition p lives in state partition p: its new owner reads that one only
+            tx.send(new ProducerRecord<>(Topics.ROUTER_STATE.topic(), partition, "p" + partition, value));
         }
     }
 
@@ -232,12 +236,9 @@ public class ActionRouter {
         return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
     }
 
-    private static void send(TransactionalEmitter<SpecificRecord> tx, Topics topic, String key, SpecificRecord value, Headers trace) {
-        var out = KafkaRecord.of(topic.topic(), key, value);
-        for (Header h : trace) {
-            out = out.withHeader(h.key(), h.value());
-        }
-        tx.send(out);
+    private static void send(RoutingTransactions.Outputs tx, Topics topic, String key, SpecificRecord value, Headers trace) {
+        // headers of their own for each record: the producer makes a record's headers read-only once sent
+        tx.send(new ProducerRecord<>(topic.topic(), null, key, value, new RecordHeaders(trace.toArray())));
     }
 
     /**

@@ -4,11 +4,9 @@ import dev.orgos.schema.DeadLetter;
 import dev.orgos.schema.Topics;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
-import io.smallrye.reactive.messaging.kafka.transactions.TransactionalEmitter;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.UUID;
-import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.header.Header;
 import org.jboss.logging.Logger;
 
@@ -19,7 +17,7 @@ final class DeadLetters {
     private DeadLetters() {
     }
 
-    static void send(TransactionalEmitter<SpecificRecord> tx, KafkaRecord<String, ?> record, String reason, Instant now) {
+    static void send(RoutingTransactions.Outputs tx, KafkaRecord<String, ?> record, String reason, Instant now) {
         var meta = record.getMetadata(IncomingKafkaRecordMetadata.class).orElse(null);
         Header data = record.getHeaders().lastHeader("deserialization-failure-data");
         DeadLetter letter = DeadLetter.newBuilder()
@@ -33,7 +31,7 @@ final class DeadLetters {
                 .setReason(reason)
                 .setPayload(data == null ? null : ByteBuffer.wrap(data.value()))
                 .build();
-        tx.send(KafkaRecord.of(Topics.DEAD_LETTERS.topic(), record.getKey(), letter));
+        tx.send(new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.DEAD_LETTERS.topic(), record.getKey(), letter));
         LOG.warnf("Sent record %s-%d@%d to %s: %s", record.getTopic(), letter.getPartition(), letter.getOffset(),
                 Topics.DEAD_LETTERS.topic(), reason);
     }

@@ -1,0 +1,148 @@
+package dev.orgos.router.routing;
+
+import dev.orgos.router.Channels;
+import dev.orgos.router.charter.RouterConfig;
+import io.quarkus.runtime.ShutdownEvent;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.kafka.KafkaClientService;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.OutOfOrderSequenceException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * The router's one transactional producer: every output of a batch, and the batch's consumed
+ * offsets, in one Kafka transaction (consume-transform-produce). A plain KafkaProducer rather than
+ * a SmallRye emitter: routing sends thousands of records a second, and the emitter's per-record
+ * Message, Uni and context capture cost more than deciding them (see docs/benchmarks.md).
+ *
+ * <p>Exactly once, as before: the offsets are sent with the consumer's current group metadata, so
+ * a member that lost its partitions in a rebalance is fenced by the coordinator; any failure aborts
+ * the transaction and rewinds the consumer to its last committed offsets, and the batch is decided
+ * again from the state as committed. The producer lives on one thread of its own; a fatal error
+ * (fenced, out of sequence, not authorized) closes it and the next batch makes a new one.
+ */
+@ApplicationScoped
+public class RoutingTransactions {
+    private static final Logger LOG = Logger.getLogger(RoutingTransactions.class);
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrap;
+
+    @ConfigProperty(name = "mp.messaging.connector.smallrye-kafka.apicurio.registry.url")
+    String registryUrl;
+
+    @Inject
+    RouterConfig config;
+
+    @Inject
+    KafkaClientService clients;
+
+    private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "orgos-router-transactions");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /** Only ever touched on {@link #thread}. */
+    private KafkaProducer<String, SpecificRecord> producer;
+
+    /** What one routing transaction writes, in order. */
+    public static final class Outputs {
+        final List<ProducerRecord<String, SpecificRecord>> records = new ArrayList<>();
+
+        public void send(ProducerRecord<String, SpecificRecord> record) {
+            records.add(record);
+        }
+
+        public int size() {
+            return records.size();
+        }
+    }
+
+    /**
+     * Writes the outputs and commits the consumed offsets in one transaction. Fails (after rewinding
+     * the consumer) when the transaction did not commit.
+     */
+    public Uni<Void> commit(Outputs outputs, Map<TopicPartition, OffsetAndMetadata> offsets) {
+        var consumer = clients.getConsumer(Channels.ACTIONS_IN);
+        return consumer.consumerGroupMetadata()
+                .chain(group -> Uni.createFrom().<Void>item(() -> {
+                    write(outputs, offsets, group);
+                    return null;
+                }).runSubscriptionOn(thread))
+                .onFailure().call(e -> consumer.resetToLastCommittedPositions());
+    }
+
+    private void write(Outputs outputs, Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata group) {
+        KafkaProducer<String, SpecificRecord> p = producer();
+        try {
+            p.beginTransaction();
+            for (ProducerRecord<String, SpecificRecord> r : outputs.records) {
+                p.send(r); // a failed send fails the commit below
+            }
+            p.sendOffsetsToTransaction(offsets, group);
+            p.commitTransaction();
+        } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException | InvalidProducerEpochException e) {
+            LOG.warnf("The router's producer cannot go on (%s); it is replaced, the batch will be decided again", e.getMessage());
+            close();
+            throw e;
+        } catch (RuntimeException e) {
+            try {
+                p.abortTransaction();
+            } catch (RuntimeException abortFailed) {
+                close();
+            }
+            throw e;
+        }
+    }
+
+    private KafkaProducer<String, SpecificRecord> producer() {
+        if (producer == null) {
+            Properties p = dev.orgos.schema.Clients.writer(bootstrap, registryUrl);
+            p.put("transactional.id", config.transactionalId());
+            p.put("client.id", "orgos-router-transactions");
+            // a batch of up to 500 actions is one transaction of a few thousand records: big batches,
+            // no linger (the commit sends what is left)
+            p.put("batch.size", "524288");
+            p.put("linger.ms", "0");
+            producer = new KafkaProducer<>(p);
+            producer.initTransactions();
+            LOG.infof("Routing transactions use transactional id %s", config.transactionalId());
+        }
+        return producer;
+    }
+
+    private void close() {
+        if (producer != null) {
+            try {
+                producer.close(java.time.Duration.ofSeconds(5));
+            } catch (RuntimeException ignored) {
+                // already broken: nothing more to release
+            }
+            producer = null;
+        }
+    }
+
+    void stop(@Observes ShutdownEvent e) {
+        thread.submit(this::close);
+        thread.shutdown();
+    }
+}
