@@ -63,7 +63,7 @@ class ConsoleIT {
                 r -> r.value().getActionId().startsWith(run), l -> l.size() >= 3, Duration.ofSeconds(60));
         int replay = new picocli.CommandLine(new dev.orgos.cli.Orgos()).execute("charter", "replay", "--candidate", v3.toString(),
                 "--bootstrap", mesh.endpoints().kafkaBootstrap(), "--registry", mesh.endpoints().registryUrl(),
-                "--report", home.resolve(".orgos/replay-report.json").toString());
+                "--report", mesh.replayReport().toString());
         assertEquals(0, replay, "charter replay");
         BrowserScript.run("console.mjs", Map.of(
                 "CONSOLE_URL", mesh.url(Service.CONSOLE),

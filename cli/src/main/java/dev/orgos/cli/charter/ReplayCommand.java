@@ -42,7 +42,8 @@ public final class ReplayCommand implements Callable<Integer> {
     int examples;
 
     @Option(names = "--report", paramLabel = "FILE",
-            description = "Also write the report as JSON here (default: .orgos/replay-report.json, which the console shows).")
+            description = "Also write the report as JSON here (default: where the console of a running ./orgos up looks, "
+                    + ".orgos/up/replay-report.json, else .orgos/replay-report.json).")
     Path report;
 
     @Mixin
@@ -119,7 +120,9 @@ public final class ReplayCommand implements Callable<Integer> {
 
     /** The same report as JSON, for the console's charter page and for review tools. */
     private void writeReport(Charter charter, int replayed, long inForce, Map<String, Row> rows) {
-        Path file = report != null ? report : dev.orgos.cli.Orgos.home().resolve(".orgos/replay-report.json");
+        Path home = dev.orgos.cli.Orgos.home();
+        Path file = report != null ? report : java.nio.file.Files.isRegularFile(home.resolve(".orgos/up/endpoints.properties"))
+                ? home.resolve(".orgos/up/replay-report.json") : home.resolve(".orgos/replay-report.json");
         var json = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
         json.put("candidateFile", candidate.toString()).put("charterId", charter.id()).put("version", charter.version())
                 .put("digest", charter.digest()).put("replayedAt", Instant.now().toString()).put("replayed", replayed)

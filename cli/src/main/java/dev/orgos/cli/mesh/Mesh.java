@@ -148,7 +148,7 @@ public final class Mesh implements AutoCloseable {
             config.put("orgos.console.escalation-url", url(Service.ESCALATION_SERVICE));
             config.put("orgos.console.ledger-url", url(Service.ACCOUNTABILITY_LEDGER));
             config.put("orgos.console.dev-sign-ins", consoleSignIns().toAbsolutePath().toString());
-            config.put("orgos.console.replay-report", home.resolve(".orgos/replay-report.json").toAbsolutePath().toString());
+            config.put("orgos.console.replay-report", replayReport().toAbsolutePath().toString());
             // the console's own settings among the extra ones (sign-in through an identity provider)
             extraConfig.forEach((k, v) -> {
                 if (k.startsWith("quarkus.oidc.") || k.startsWith("orgos.console.")) {
@@ -227,6 +227,11 @@ public final class Mesh implements AutoCloseable {
      */
     public Path consoleSignIns() {
         return workDir.resolve("console-sign-ins.properties");
+    }
+
+    /** Where this mesh's console looks for the latest charter replay report (./orgos charter replay writes it there). */
+    public Path replayReport() {
+        return workDir.resolve("replay-report.json");
     }
 
     /** The people the console offers for development sign-in, name to roles, in the order it lists them. */
