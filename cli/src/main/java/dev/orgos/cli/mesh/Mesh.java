@@ -250,9 +250,10 @@ public final class Mesh implements AutoCloseable {
         } catch (IOException | dev.orgos.governance.charter.CharterException | RuntimeException ex) {
             // no charter people: the console still offers the auditor and the others below
         }
-        people.put("ivan", List.of("auditor"));
-        people.put("erin", List.of("orgos-admin"));
-        people.put("nora", List.of());
+        // added to whatever anchors they hold in the charter (erin is also on the pricing rota)
+        people.computeIfAbsent("ivan", k -> new ArrayList<>()).add("auditor");
+        people.computeIfAbsent("erin", k -> new ArrayList<>()).add("orgos-admin");
+        people.putIfAbsent("nora", List.of());
         var p = new java.util.Properties();
         p.setProperty("people", String.join(",", people.keySet()));
         people.forEach((name, roles) -> {
