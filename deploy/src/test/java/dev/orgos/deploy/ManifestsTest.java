@@ -454,27 +454,20 @@ class ManifestsTest {
                 String at = r + " " + s.kafkaUser() + " (" + s.name() + ")";
                 Set<String> reads = new TreeSet<>(READ_WITHOUT_GROUP.get(s.name()));
                 Set<String> writes = new TreeSet<>(WRITTEN_FROM_CODE.get(s.name()));
-                for (Channel c : channels(properties(s.name()))) {
+                Properties props = properties(s.name());
+                for (Channel c : channels(props)) {
                     (c.incoming() ? reads : writes).add(c.topic());
                     if (c.group() != null && !Acls.allows(u, "group", c.group(), AclOperation.READ)) {
                         problems.add(at + ": may not Read group " + c.group() + " (channel " + c.name() + ")");
                     }
                     if (c.transactionalIdPrefix() != null) {
-                        String id = c.transactionalIdPrefix() + "0b1c6a0e-5c1f-4a55-9d43-3f1e2a7b8c9d";
-                        if (!Acls.allows(u, "transactionalId", id, AclOperation.WRITE) || !Acls.allows(u, "transactionalId", id, AclOperation.DESCRIBE)) {
-                            problems.add(at + ": may not use transactional id " + id + " (channel " + c.name() + ")");
-                        }
+                        checkTransactionalId(u, c.transactionalIdPrefix(), at, "channel " + c.name(), problems);
                     }
                 }
                 // a plain transactional producer (the router's) names its id in a setting of its own
-                Properties props = properties(s.name());
                 for (String k : props.stringPropertyNames()) {
                     if (k.startsWith("orgos.") && k.endsWith(".transactional-id")) {
-                        String tx = props.getProperty(k);
-                        String id = tx.substring(0, tx.indexOf("${") < 0 ? tx.length() : tx.indexOf("${")) + "0b1c6a0e-5c1f-4a55-9d43-3f1e2a7b8c9d";
-                        if (!Acls.allows(u, "transactionalId", id, AclOperation.WRITE) || !Acls.allows(u, "transactionalId", id, AclOperation.DESCRIBE)) {
-                            problems.add(at + ": may not use transactional id " + id + " (" + k + ")");
-                        }
+                        checkTransactionalId(u, idPrefix(props.getProperty(k)), at, k, problems);
                     }
                 }
                 Set<String> mayRead = allTopics.stream().filter(t -> Acls.allows(u, "topic", t, AclOperation.READ)).collect(Collectors.toCollection(TreeSet::new));
@@ -1034,9 +1027,23 @@ class ManifestsTest {
             String prefix = "mp.messaging." + m.group(1) + "." + m.group(2) + ".";
             String tx = props.getProperty(prefix + "transactional.id");
             channels.add(new Channel(m.group(2), m.group(1).equals("incoming"), props.getProperty(prefix + "topic", m.group(2)),
-                    props.getProperty(prefix + "group.id"), tx == null ? null : tx.substring(0, tx.indexOf("${") < 0 ? tx.length() : tx.indexOf("${"))));
+                    props.getProperty(prefix + "group.id"), tx == null ? null : idPrefix(tx)));
         }
         return channels;
+    }
+
+    /** A transactional id setting up to its first expression: {@code orgos-router-${quarkus.uuid}} is {@code orgos-router-}. */
+    static String idPrefix(String setting) {
+        int expression = setting.indexOf("${");
+        return expression < 0 ? setting : setting.substring(0, expression);
+    }
+
+    /** Whether the user may use a transactional id of this prefix (as an instance's UUID completes it). */
+    static void checkTransactionalId(KafkaUser u, String prefix, String at, String where, List<String> problems) {
+        String id = prefix + "0b1c6a0e-5c1f-4a55-9d43-3f1e2a7b8c9d";
+        if (!Acls.allows(u, "transactionalId", id, AclOperation.WRITE) || !Acls.allows(u, "transactionalId", id, AclOperation.DESCRIBE)) {
+            problems.add(at + ": may not use transactional id " + id + " (" + where + ")");
+        }
     }
 
     static Container serviceContainer(Render r, Service s) {
