@@ -3,6 +3,7 @@ package dev.orgos.cli.mesh;
 import dev.orgos.infra.DevTokens;
 import dev.orgos.infra.Endpoints;
 import dev.orgos.infra.LocalInfrastructure;
+import dev.orgos.infra.Processes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -328,29 +329,9 @@ public final class Mesh implements AutoCloseable {
 
     @Override
     public void close() {
-        extras.forEach(Process::destroy);
-        for (Process p : extras) {
-            try {
-                if (!p.waitFor(20, TimeUnit.SECONDS)) {
-                    p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                p.destroyForcibly();
-                Thread.currentThread().interrupt();
-            }
-        }
+        Processes.stopAll(extras);
         extras.clear();
-        processes.values().forEach(Process::destroy);
-        for (Process p : processes.values()) {
-            try {
-                if (!p.waitFor(20, TimeUnit.SECONDS)) {
-                    p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                p.destroyForcibly();
-                Thread.currentThread().interrupt();
-            }
-        }
+        Processes.stopAll(processes.values());
         processes.clear();
         if (spans != null) {
             spans.close();
