@@ -3,40 +3,18 @@
 // reason; the agent receives the approval; someone without the role sees nothing to act on;
 // an auditor finds the decision in the ledger, naming the person, and the page verifies its
 // inclusion proof against the signed checkpoint. Screenshots of each page go to $SCREENSHOTS.
-// Conventions: see smoke.mjs.
+// Conventions: see harness.mjs.
 //
 // env: CONSOLE_URL, GATEWAY_URL, AGENT_TOKEN (a development token of an agent), SCREENSHOTS, CHROMIUM (optional)
-import { chromium } from 'playwright-core';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { env, expect, session } from './harness.mjs';
 
-const env = (name, fallback) => {
-  const value = process.env[name] ?? fallback;
-  if (value === undefined || value === '') { console.error(`✗ config: env ${name} is not set`); process.exit(2); }
-  return value;
-};
 const CONSOLE = env('CONSOLE_URL');
 const GATEWAY = env('GATEWAY_URL');
 const AGENT_TOKEN = env('AGENT_TOKEN');
-const SCREENSHOTS = env('SCREENSHOTS');
-const CHROMIUM = env('CHROMIUM', '/usr/bin/chromium');
-mkdirSync(SCREENSHOTS, { recursive: true });
-const fileName = (name) => name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') + '.png';
 
-let browser, page;
-const step = async (name, fn) => {
-  try {
-    const result = await fn();
-    console.log(`✓ ${name}`);
-    return result;
-  } catch (error) {
-    console.log(`✗ ${name}: ${String(error?.message ?? error).split('\n')[0]}`);
-    if (page) await page.screenshot({ path: join(SCREENSHOTS, 'failed-' + fileName(name)), fullPage: true }).catch(() => {});
-    throw error;
-  }
-};
-const shot = (name) => page.screenshot({ path: join(SCREENSHOTS, name + '.png'), fullPage: true });
-const expect = (cond, message) => { if (!cond) throw new Error(message); };
+let page;
+const { step, shot, file, run } = session('console', () => page);
 
 async function signIn(person) {
   await page.goto(CONSOLE + '/sign-in');
@@ -50,8 +28,7 @@ async function signOut() {
   await page.waitForURL('**/sign-in');
 }
 
-try {
-  browser = await step('launch chromium', () => chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] }));
+await run(async (browser) => {
   // a person in Paris: times must show in their time zone
   page = await browser.newPage({ viewport: { width: 1280, height: 800 }, timezoneId: 'Europe/Paris', locale: 'en-GB' });
 
@@ -205,11 +182,5 @@ try {
     await shot('10-queue-200-percent');
   });
 
-  writeFileSync(join(SCREENSHOTS, 'action-id.txt'), actionId);
-  console.log('console: all steps passed');
-} catch (error) {
-  console.error(`console: FAILED: ${String(error?.message ?? error).split('\n')[0]}`);
-  process.exitCode = 1;
-} finally {
-  await browser?.close().catch(() => {});
-}
+  writeFileSync(file('action-id.txt'), actionId);
+});

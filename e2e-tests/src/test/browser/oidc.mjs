@@ -1,39 +1,16 @@
 // Sign-in through a real identity provider (Keycloak, OpenID Connect authorization code flow):
 // the person signs in on the IdP's page, comes back signed in with the roles of their token's
 // groups, and decides an escalation; the services accept the IdP's token, not a console's.
-// Someone without the role sees nothing to act on. Conventions: see smoke.mjs.
+// Someone without the role sees nothing to act on. Conventions: see harness.mjs.
 //
 // env: CONSOLE_URL, ACTION_ID (an escalated action for finance-ops), SCREENSHOTS, CHROMIUM (optional)
-import { chromium } from 'playwright-core';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { env, expect, session } from './harness.mjs';
 
-const env = (name, fallback) => {
-  const value = process.env[name] ?? fallback;
-  if (value === undefined || value === '') { console.error(`✗ config: env ${name} is not set`); process.exit(2); }
-  return value;
-};
 const CONSOLE = env('CONSOLE_URL');
 const ACTION_ID = env('ACTION_ID');
-const SCREENSHOTS = env('SCREENSHOTS');
-const CHROMIUM = env('CHROMIUM', '/usr/bin/chromium');
-mkdirSync(SCREENSHOTS, { recursive: true });
-const fileName = (name) => name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') + '.png';
 
-let browser, page;
-const step = async (name, fn) => {
-  try {
-    const result = await fn();
-    console.log(`✓ ${name}`);
-    return result;
-  } catch (error) {
-    console.log(`✗ ${name}: ${String(error?.message ?? error).split('\n')[0]}`);
-    if (page) await page.screenshot({ path: join(SCREENSHOTS, 'failed-' + fileName(name)), fullPage: true }).catch(() => {});
-    throw error;
-  }
-};
-const shot = (name) => page.screenshot({ path: join(SCREENSHOTS, name + '.png'), fullPage: true });
-const expect = (cond, message) => { if (!cond) throw new Error(message); };
+let page;
+const { step, shot, run } = session('oidc', () => page);
 
 async function signInAt(idpUser, password) {
   await page.goto(CONSOLE + '/sign-in');
@@ -47,8 +24,7 @@ async function signInAt(idpUser, password) {
   await page.waitForURL(CONSOLE + '/queue', { timeout: 30_000 });
 }
 
-try {
-  browser = await step('launch chromium', () => chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] }));
+await run(async (browser) => {
   page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
 
   await step('alice signs in at the identity provider and comes back with her anchor role', async () => {
@@ -87,10 +63,4 @@ try {
     expect(await page.getByRole('button', { name: 'Approve' }).count() === 0, 'nora is offered Approve');
     await shot('oidc-03-no-role');
   });
-  console.log('oidc: all steps passed');
-} catch (error) {
-  console.error(`oidc: FAILED: ${String(error?.message ?? error).split('\n')[0]}`);
-  process.exitCode = 1;
-} finally {
-  await browser?.close().catch(() => {});
-}
+});
