@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -62,24 +61,20 @@ final class LocalKeycloak implements AutoCloseable {
         return realmUrl() + "/protocol/openid-connect/certs";
     }
 
-    private void awaitRealm(Duration timeout, Path log) throws InterruptedException {
+    private void awaitRealm(Duration timeout, Path log) {
         HttpClient http = HttpClient.newHttpClient();
-        Instant deadline = Instant.now().plus(timeout);
-        while (Instant.now().isBefore(deadline)) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("Keycloak exited with " + process.exitValue() + "; see " + log);
-            }
-            try {
-                if (http.send(HttpRequest.newBuilder(URI.create(realmUrl() + "/.well-known/openid-configuration")).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            Thread.sleep(500);
-        }
-        throw new IllegalStateException("Keycloak's realm was not served within " + timeout.toSeconds() + " s; see " + log);
+        org.awaitility.Awaitility.await("Keycloak's realm at " + realmUrl() + " (log: " + log + ")")
+                .atMost(timeout).pollInterval(Duration.ofMillis(500)).until(() -> {
+                    if (!process.isAlive()) {
+                        throw new IllegalStateException("Keycloak exited with " + process.exitValue() + "; see " + log);
+                    }
+                    try {
+                        return http.send(HttpRequest.newBuilder(URI.create(realmUrl() + "/.well-known/openid-configuration")).build(),
+                                HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+                    } catch (IOException notYet) {
+                        return false; // not listening yet
+                    }
+                });
     }
 
     @Override
