@@ -67,8 +67,7 @@ public class LedgerPage {
         if (a.ok()) {
             a.body().forEach(e -> rows.add(row(e)));
         }
-        String problem = a.status() == 403 ? "The ledger is not shown to " + user.name() + " (" + user.roles()
-                + "): auditors read all of it, people the entries that name them." : a.problem();
+        String problem = a.status() == 403 ? notShown(user) : a.problem();
         return ledger.data("user", user).data("rows", rows).data("error", problem).data("page", "ledger").data("done", null)
                 .data("forbidden", a.status() == 403).data("auditor", user.groups().contains("auditor"))
                 .data("q", Map.of("actionId", n(actionId), "agentId", n(agentId), "anchor", n(anchor), "pathwayId", n(pathwayId),
@@ -82,11 +81,10 @@ public class LedgerPage {
     public Response entry(@PathParam("sequence") long sequence, @Context HttpHeaders headers, @QueryParam("done") String done,
                           @QueryParam("error") String error) {
         User user = Pages.user(headers);
-        Backend.Answer a = backend.get(Backend.Service.LEDGER, "/v1/ledger/entries",
-                Map.of("after", Long.toString(sequence - 1), "limit", "1"), user);
-        JsonNode e = a.ok() && a.body().size() == 1 && a.body().get(0).path("sequence").asLong() == sequence ? a.body().get(0) : null;
-        String problem = a.status() == 403 ? "The ledger is not shown to " + user.name() + " (" + user.roles()
-                + "): auditors read all of it, people the entries that name them." : !a.ok() ? a.problem() : e == null ? "No ledger entry #" + sequence + " is stored yet." : error;
+        Found found = find(sequence, user);
+        Backend.Answer a = found.answer();
+        JsonNode e = found.entry();
+        String problem = a.status() == 403 ? notShown(user) : !a.ok() ? a.problem() : e == null ? "No ledger entry #" + sequence + " is stored yet." : error;
         Object view = e == null ? null : new com.fasterxml.jackson.databind.ObjectMapper().convertValue(e, Map.class);
         return Response.status(e == null ? (a.status() == 403 ? 403 : 404) : 200).entity(entry.data("user", user).data("e", view)
                 .data("fact", e == null ? null : TaskPage.pretty(e.path("fact"))).data("error", problem).data("done", done)
@@ -104,16 +102,15 @@ public class LedgerPage {
     public Response proof(@PathParam("sequence") long sequence, @Context HttpHeaders headers) {
         User user = Pages.user(headers);
         ObjectNode out = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
-        Backend.Answer entries = backend.get(Backend.Service.LEDGER, "/v1/ledger/entries",
-                Map.of("after", Long.toString(sequence - 1), "limit", "1"), user);
+        Found found = find(sequence, user);
         Backend.Answer checkpoint = backend.get(Backend.Service.LEDGER, "/v1/ledger/checkpoints/latest", Map.of(), user);
         Backend.Answer key = backend.get(Backend.Service.LEDGER, "/.well-known/orgos-ledger-key", Map.of(), user);
-        if (!entries.ok() || entries.body().size() != 1 || !checkpoint.ok() || !key.ok()) {
-            out.put("problem", !entries.ok() ? entries.problem() : entries.body().size() != 1 ? "no such entry"
+        if (found.entry() == null || !checkpoint.ok() || !key.ok()) {
+            out.put("problem", !found.answer().ok() ? found.answer().problem() : found.entry() == null ? "no such entry"
                     : !checkpoint.ok() ? checkpoint.problem() : key.problem());
             return Response.ok(out).build();
         }
-        out.set("entry", entries.body().get(0));
+        out.set("entry", found.entry());
         out.set("checkpoint", checkpoint.body());
         out.set("key", key.body());
         long treeSize = checkpoint.body().path("treeSize").asLong();
@@ -138,6 +135,26 @@ public class LedgerPage {
         Backend.Answer a = backend.post(Backend.Service.LEDGER, "/v1/ledger/checkpoints", Map.of(), user);
         return a.ok() ? Pages.back("/ledger/" + sequence, "done", "A checkpoint was signed: " + a.body().path("treeSize").asLong() + " entries.")
                 : Pages.back("/ledger/" + sequence, "error", a.problem());
+    }
+
+    /** The ledger's answer, and entry #sequence in it when the ledger shows it to this person. */
+    private record Found(Backend.Answer answer, JsonNode entry) {
+    }
+
+    /**
+     * Entry #sequence: the first entry after sequence - 1 that the person may see, if it is that
+     * one (for someone who is not an auditor, the next entry naming them may come later).
+     */
+    private Found find(long sequence, User user) {
+        Backend.Answer a = backend.get(Backend.Service.LEDGER, "/v1/ledger/entries",
+                Map.of("after", Long.toString(sequence - 1), "limit", "1"), user);
+        boolean there = a.ok() && a.body().size() == 1 && a.body().get(0).path("sequence").asLong() == sequence;
+        return new Found(a, there ? a.body().get(0) : null);
+    }
+
+    private static String notShown(User user) {
+        return "The ledger is not shown to " + user.name() + " (" + user.roles()
+                + "): auditors read all of it, people the entries that name them.";
     }
 
     static Row row(JsonNode e) {
