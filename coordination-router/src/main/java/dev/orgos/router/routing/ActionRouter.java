@@ -90,11 +90,14 @@ public class ActionRouter {
                     try {
                         for (KafkaRecord<String, ActionProposed> record : batch) {
                             PartitionState state = states.get(record.getPartition());
-                            routeOne(record, state, deltas.computeIfAbsent(record.getPartition(), Delta::new), out, tally);
-                            offsets.merge(new TopicPartition(record.getTopic(), record.getPartition()),
-                                    new OffsetAndMetadata(offset(record) + 1), (a, b) -> a.offset() >= b.offset() ? a : b);
+                            Delta delta = deltas.computeIfAbsent(record.getPartition(), p -> new Delta(p, record.getTopic()));
+                            routeOne(record, state, delta, out, tally);
+                            delta.nextOffset = offset(record) + 1; // a partition's records come in offset order
                         }
-                        deltas.values().forEach(d -> d.send(out, states.get(d.partition).charterKey(), clock.instant()));
+                        for (Delta d : deltas.values()) {
+                            d.send(out, states.get(d.partition).charterKey(), clock.instant());
+                            offsets.put(new TopicPartition(d.topic, d.partition), new OffsetAndMetadata(d.nextOffset));
+                        }
                     } catch (RuntimeException e) {
                         // rewinds the consumer like any failed transaction: nothing of the batch is written
                         return Uni.createFrom().failure(e);
@@ -192,7 +195,10 @@ public class ActionRouter {
         }
     }
 
-    /** What one transaction changed in one partition's state; written to the state topic with it. */
+    /**
+     * What one transaction changed in one partition's state (written to the state topic with it)
+     * and how far it read that partition (the offset committed with it).
+     */
     private static final class Delta {
         int autonomous;
         int escalated;
@@ -207,13 +213,16 @@ public class ActionRouter {
         }
 
         final int partition;
+        final String topic;
+        long nextOffset;
         final List<String> decided = new ArrayList<>();
         final List<BudgetCharge> charges = new ArrayList<>();
         boolean charterChanged;
         String previousCharter;
 
-        Delta(int partition) {
+        Delta(int partition, String topic) {
             this.partition = partition;
+            this.topic = topic;
         }
 
         void send(RoutingTransactions.Outputs tx, String charterKey, Instant now) {
