@@ -123,6 +123,11 @@ public class RoutingTransactions {
             // no linger (the commit sends what is left)
             p.put("batch.size", "524288");
             p.put("linger.ms", "0");
+            // A transaction begun while the broker still writes the previous one's commit markers is
+            // answered CONCURRENT_TRANSACTIONS and retried after retry.backoff.ms: at the default 100 ms
+            // that stalled one commit in ten and put 100 ms on the verdicts behind it (measured with the
+            // gateway benchmark: accepted-to-decided p50 122 ms, 37 ms with 5 ms).
+            p.put("retry.backoff.ms", "5");
             producer = new KafkaProducer<>(p);
             producer.initTransactions();
             LOG.infof("Routing transactions use transactional id %s", config.transactionalId());
