@@ -79,6 +79,10 @@ public class ActionResource {
     @Inject
     ActionStore store;
 
+    /** Wakes long polls and event streams when an action's state changes, on whichever replica. */
+    @Inject
+    StateChanges changes;
+
     @Inject
     RateLimiter limiter;
 
@@ -278,18 +282,23 @@ public class ActionResource {
         }
         Instant deadline = Instant.now().plusSeconds(waitSeconds);
         String agentId = caller.id();
-        return poll(actionId, deadline).map(view -> view == null || !view.agentId().equals(agentId)
+        return poll(actionId, agentId, deadline).map(view -> view == null || !view.agentId().equals(agentId)
                 ? Problem.response(404, "Not Found", "No action " + actionId + " of yours is known here.", null)
                 : Response.ok(view).build());
     }
 
-    private Uni<ActionView> poll(String actionId, Instant deadline) {
+    private Uni<ActionView> poll(String actionId, String agentId, Instant deadline) {
+        // watch first, then read: a change between the two still wakes us
+        StateChanges.Watch watch = changes.watch(actionId);
         return store.find(actionId).chain(view -> {
-            if ((view != null && view.isFinal()) || !Instant.now().isBefore(deadline)) {
+            Duration left = Duration.between(Instant.now(), deadline);
+            boolean notTheirs = view != null && !view.agentId().equals(agentId);
+            if (notTheirs || (view != null && view.isFinal()) || left.isNegative() || left.isZero()) {
+                watch.cancel();
                 return Uni.createFrom().item(view);
             }
-            return Uni.createFrom().voidItem().onItem().delayIt().by(Duration.ofMillis(100)).chain(() -> poll(actionId, deadline));
-        });
+            return watch.changed(left).chain(() -> poll(actionId, agentId, deadline));
+        }).onFailure().invoke(watch::cancel);
     }
 
     /** Server-sent events: the action's state each time it changes, ending with the final one (or after 10 minutes). */
@@ -301,7 +310,7 @@ public class ActionResource {
         String agentId = caller.id();
         AtomicBoolean finished = new AtomicBoolean();
         java.util.concurrent.atomic.AtomicReference<ActionView> last = new java.util.concurrent.atomic.AtomicReference<>();
-        return Multi.createFrom().ticks().every(Duration.ofMillis(200))
+        return changes.ticks(actionId)
                 .onItem().transformToUniAndConcatenate(t -> store.find(actionId))
                 .select().where(v -> v != null && v.agentId().equals(agentId))
                 // only changes pass, except that once the final state was sent, the next look ends the stream
