@@ -202,6 +202,37 @@ class ActionResourceIT {
                 .body("errors[0].field", equalTo("waitSeconds"));
     }
 
+    @jakarta.inject.Inject
+    dev.orgos.gateway.action.StateChanges changes;
+
+    @jakarta.inject.Inject
+    dev.orgos.gateway.action.ActionStore store;
+
+    @Test
+    void aVerdictWrittenByAnyReplicaWakesThoseWaitingThroughTheDatabase() {
+        String id = post(token, "{\"actionType\":\"refund.issue\",\"amount\":900}", null);
+        var watch = changes.watch(id);
+        var other = changes.watch("act-" + UUID.randomUUID());
+        // written as another replica's verdict consumer would: straight into action_state, no Kafka, no HTTP here
+        store.applyAll(List.of(Verdict.newBuilder().setEventId(UUID.randomUUID().toString()).setActionId(id).setAgentId("refund-bot")
+                .setOccurredAt(Instant.now().plusSeconds(1)).setStatus(VerdictStatus.AUTONOMOUS)
+                .setAnchor(AnchorRef.newBuilder().setRole("finance-ops").build()).setDecidedBy(List.of()).setReason("in bounds")
+                .setCharterVersion(1).build())).await().atMost(Duration.ofSeconds(10));
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(watch::noticed);
+        watch.cancel();
+        assertTrue(!other.noticed(), "a notice wakes only those waiting on that action");
+        other.cancel();
+    }
+
+    @Test
+    void aLongPollOnAnotherAgentsActionIsAnsweredAtOnce() {
+        String id = post(token, "{\"actionType\":\"refund.issue\",\"amount\":900}", null);
+        String intruder = DevTokens.agent("price-bot", Duration.ofMinutes(10));
+        Instant start = Instant.now();
+        given().auth().oauth2(intruder).queryParam("waitSeconds", 20).get("/v1/actions/" + id).then().statusCode(404);
+        assertTrue(Duration.between(start, Instant.now()).toSeconds() < 10, "not held until the timeout");
+    }
+
     @Test
     void serverSentEventsStreamEachStateUntilTheFinalOne() throws Exception {
         String id = post(token, "{\"actionType\":\"refund.issue\",\"amount\":900}", null);
@@ -292,5 +323,31 @@ class ActionResourceIT {
         given().auth().oauth2(DevTokens.human("alice", List.of("finance-ops"), Duration.ofMinutes(5)))
                 .contentType("application/json").body("{\"actionType\":\"refund.issue\"}")
                 .post("/v1/actions").then().statusCode(403);
+    }
+
+    @jakarta.inject.Inject
+    dev.orgos.gateway.identity.VerifiedTokens verifiedTokens;
+
+    @Test
+    void aTokenVerifiedOnceIsStillRefusedOnceItExpiresAndAForgedOneIsNeverTrusted() {
+        // DevTokens signs with whole seconds: a token valid for 3 s expires within 3 s of now (the test
+        // profile's clock skew is 1 s, where the default 60 s would make this test wait a minute)
+        String shortLived = DevTokens.agent("refund-bot", Duration.ofSeconds(3));
+        int before = verifiedTokens.size();
+        given().auth().oauth2(shortLived).get("/v1/actions/act-" + UUID.randomUUID()).then().statusCode(404);
+        assertEquals(before + 1, verifiedTokens.size(), "the verified token is remembered");
+        given().auth().oauth2(shortLived).get("/v1/actions/act-" + UUID.randomUUID()).then().statusCode(404); // remembered
+        Awaitility.await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(250)).until(() ->
+                given().auth().oauth2(shortLived).get("/v1/actions/act-" + UUID.randomUUID()).then().extract().statusCode() == 401);
+
+        int known = verifiedTokens.size();
+        String[] parts = token.split("\\.");
+        String forged = parts[0] + "." + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                "{\"sub\":\"price-bot\",\"groups\":[\"agent\"],\"iss\":\"https://orgos.dev/development-only\",\"exp\":4102444800}"
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8)) + "." + parts[2];
+        given().auth().oauth2(forged).contentType("application/json").body("{\"actionType\":\"refund.issue\"}")
+                .post("/v1/actions").then().statusCode(401);
+        given().auth().oauth2(forged).get("/v1/actions/act-" + UUID.randomUUID()).then().statusCode(401);
+        assertEquals(known, verifiedTokens.size(), "a token that failed verification is not remembered");
     }
 }

@@ -1,0 +1,102 @@
+package dev.orgos.gateway.identity;
+
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.identity.AuthenticationRequestContext;
+import io.quarkus.security.identity.IdentityProvider;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.quarkus.security.identity.request.TokenAuthenticationRequest;
+import io.quarkus.security.runtime.QuarkusSecurityIdentity;
+import io.quarkus.vertx.http.runtime.security.HttpSecurityUtils;
+import io.smallrye.jwt.auth.principal.JWTParser;
+import io.smallrye.jwt.auth.principal.ParseException;
+import io.smallrye.mutiny.Uni;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+
+/**
+ * Verifies each distinct agent JWT once, not on every request. An agent sends the same token with
+ * every call for the token's lifetime; checking its RSA signature and claims each time was the
+ * largest single cost of a submission (about an eighth of the gateway's CPU under load). The first
+ * request with a token is verified by smallrye-jwt's own parser, with the service's configuration
+ * (key, issuer, audience, clock skew); later ones reuse that verdict until the token expires.
+ *
+ * <p>What stays as strict as before: a token is never honoured past its {@code exp} plus the
+ * configured clock skew, the parser's own rule, checked on every use; an invalid token is never remembered; a
+ * token is only remembered in this process's memory, which a restart empties. The identity is
+ * built fresh for each request, since it carries the request's routing context.
+ */
+@ApplicationScoped
+public class VerifiedTokens implements IdentityProvider<TokenAuthenticationRequest> {
+    /** Enough for every agent of a large fleet; when exceeded, everything is verified afresh. */
+    static final int CAPACITY = 50_000;
+
+    @Inject
+    JWTParser parser;
+
+    /** The parser's grace for clocks that disagree (smallrye-jwt's setting and default). */
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "mp.jwt.verify.clock.skew", defaultValue = "60")
+    long clockSkewSeconds;
+
+    private final Map<String, JsonWebToken> verified = new ConcurrentHashMap<>();
+
+    @Override
+    public Class<TokenAuthenticationRequest> getRequestType() {
+        return TokenAuthenticationRequest.class;
+    }
+
+    /** Before smallrye-jwt's own provider (1001), which this one replaces for bearer tokens. */
+    @Override
+    public int priority() {
+        return 2000;
+    }
+
+    @Override
+    public Uni<SecurityIdentity> authenticate(TokenAuthenticationRequest request, AuthenticationRequestContext context) {
+        String token = request.getToken().getToken();
+        JsonWebToken known = verified.get(token);
+        if (known != null) {
+            if (!expired(known)) {
+                return Uni.createFrom().item(identity(known, request));
+            }
+            verified.remove(token);
+        }
+        // the key may be fetched from a JWKS endpoint: verify off the event loop
+        return context.runBlocking(() -> {
+            JsonWebToken jwt;
+            try {
+                jwt = parser.parse(token);
+            } catch (ParseException e) {
+                throw new AuthenticationFailedException(e);
+            }
+            if (verified.size() >= CAPACITY) {
+                verified.clear();
+            }
+            verified.put(token, jwt);
+            return identity(jwt, request);
+        });
+    }
+
+    private boolean expired(JsonWebToken jwt) {
+        return (jwt.getExpirationTime() + clockSkewSeconds) * 1000 <= System.currentTimeMillis();
+    }
+
+    /** The identity smallrye-jwt builds: the token as principal and credential, its groups as roles. */
+    private static SecurityIdentity identity(JsonWebToken jwt, TokenAuthenticationRequest request) {
+        QuarkusSecurityIdentity.Builder b = QuarkusSecurityIdentity.builder().setPrincipal(jwt).addCredential(request.getToken())
+                .addRoles(jwt.getGroups()).addAttribute("quarkus.user", jwt);
+        RoutingContext rc = HttpSecurityUtils.getRoutingContextAttribute(request);
+        if (rc != null) {
+            b.addAttribute(RoutingContext.class.getName(), rc);
+        }
+        return b.build();
+    }
+
+    /** How many tokens are remembered. */
+    public int size() {
+        return verified.size();
+    }
+}
