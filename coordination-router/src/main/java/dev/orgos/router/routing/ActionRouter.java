@@ -72,6 +72,9 @@ public class ActionRouter {
     @Inject
     RoutingMetrics metrics;
 
+    @Inject
+    io.opentelemetry.api.trace.Tracer tracer;
+
     Clock clock = Clock.systemUTC();
 
     @Incoming(Channels.ACTIONS_IN)
@@ -81,6 +84,12 @@ public class ActionRouter {
         Uni<?> chartersReady = markers.isEmpty() ? Uni.createFrom().voidItem()
                 : Uni.join().all(markers.stream().map(charters::awaitCharter).toList()).andCollectFailures();
         RoutingMetrics.Tally tally = new RoutingMetrics.Tally();
+        // one span per routing transaction (per action spans cost more than deciding): how many, where, how long
+        io.opentelemetry.api.trace.Span span = tracer.spanBuilder("orgos.actions route")
+                .setSpanKind(io.opentelemetry.api.trace.SpanKind.CONSUMER)
+                .setAttribute("messaging.system", "kafka").setAttribute("messaging.destination.name", Topics.ACTIONS.topic())
+                .setAttribute("messaging.batch.message_count", batch.getRecords().size())
+                .setAttribute("orgos.partitions", partitions.toString()).startSpan();
         return chartersReady
                 .chain(() -> store.states(partitions))
                 .chain(states -> {
@@ -105,7 +114,11 @@ public class ActionRouter {
                     return transactions.commit(out, offsets).invoke(() -> summarize(deltas.values()));
                 })
                 .invoke(() -> metrics.committed(tally))
+                .invoke(() -> span.end())
                 .onFailure().invoke(e -> {
+                    span.recordException(e);
+                    span.setStatus(io.opentelemetry.api.trace.StatusCode.ERROR, "routing transaction failed; the batch is decided again");
+                    span.end();
                     LOG.warnf("A routing transaction failed (%s); its partitions %s will be rebuilt from the state topic "
                             + "and the batch decided again", e.getMessage(), partitions);
                     store.forget(partitions);
