@@ -42,7 +42,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 public final class RoutingThroughput {
 
     public static void main(String[] args) throws Exception {
-        int n = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
+        // 300,000: a shorter run is mostly the fresh router JVM warming up (see docs/benchmarks.md)
+        int n = args.length > 0 ? Integer.parseInt(args[0]) : 300_000;
         Path home = Path.of(System.getProperty("orgos.home", ".")).toAbsolutePath().normalize();
         try (Mesh mesh = Mesh.start(home, home.resolve(".orgos/bench-routing"), false, Map.of(), System.out::println,
                 EnumSet.noneOf(Service.class))) {
