@@ -9,6 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
@@ -62,6 +63,9 @@ public final class GatewayLoad {
                 tokens.add(DevTokens.agent("verdict-agent-" + i, Duration.ofHours(1)));
             }
             List<Long> toVerdict = Collections.synchronizedList(new ArrayList<>());
+            // where the time goes: accepted (submittedAt) to decided (the verdict's time), and decided to seen by the worker
+            List<Long> toDecision = Collections.synchronizedList(new ArrayList<>());
+            List<Long> decisionToSeen = Collections.synchronizedList(new ArrayList<>());
             int count = Math.min(5_000, rate * 10); // at most 10 per agent: within the budget of 20 an hour
             List<CompletableFuture<?>> all = new ArrayList<>();
             long t0 = System.nanoTime();
@@ -79,12 +83,19 @@ public final class GatewayLoad {
                 }).thenAccept(r -> {
                     if (r.body().contains("\"status\":\"AUTONOMOUS\"")) {
                         toVerdict.add((System.nanoTime() - sent) / 1000);
+                        Instant seen = Instant.now();
+                        Instant submitted = Instant.parse(r.body().replaceAll(".*\"submittedAt\":\"([^\"]+)\".*", "$1"));
+                        Instant decided = Instant.parse(r.body().replaceAll(".*\"updatedAt\":\"([^\"]+)\".*", "$1"));
+                        toDecision.add(Duration.between(submitted, decided).toNanos() / 1000);
+                        decisionToSeen.add(Duration.between(decided, seen).toNanos() / 1000);
                     }
                 }));
             }
             CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
             System.out.printf(Locale.ROOT, "at %,d actions/s, POST to autonomous verdict visible: %,d of %,d verdicts; %s%n",
                     rate, toVerdict.size(), count, percentiles(toVerdict));
+            System.out.printf(Locale.ROOT, "  of which accepted to decided by the router: %s%n", percentiles(toDecision));
+            System.out.printf(Locale.ROOT, "  and decided to seen by the worker's long poll: %s%n", percentiles(decisionToSeen));
         }
     }
 

@@ -1,5 +1,13 @@
 package dev.orgos.gateway.action;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.Map;
 
 /**
@@ -17,4 +25,21 @@ public record ActionRequest(
         Boolean reversible,
         String targetSystem,
         Map<String, Object> parameters) {
+
+    /** Fields and parameters in alphabetical order, nulls included: one text per meaning. */
+    private static final ObjectMapper CANONICAL = JsonMapper.builder().enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
+            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).build();
+
+    /**
+     * SHA-256 of the request's canonical JSON: what an idempotency key is bound to, so that a
+     * retry is recognised whatever its field order or spacing, and a different body is not.
+     * The stored fingerprints of earlier versions are the same bytes (see ActionRequestTest).
+     */
+    public String fingerprint() {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(CANONICAL.writeValueAsBytes(this)));
+        } catch (JsonProcessingException | NoSuchAlgorithmException e) {
+            throw new IllegalStateException("cannot fingerprint an action request", e);
+        }
+    }
 }

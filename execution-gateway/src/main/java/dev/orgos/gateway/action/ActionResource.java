@@ -2,7 +2,6 @@ package dev.orgos.gateway.action;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.orgos.governance.decision.ActionContract;
 import dev.orgos.governance.decision.ProposedAction;
 import dev.orgos.schema.AccountabilityFact;
@@ -33,12 +32,10 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -58,8 +55,9 @@ import org.jboss.resteasy.reactive.RestStreamElementType;
 @Produces(MediaType.APPLICATION_JSON)
 public class ActionResource {
     private static final Logger LOG = Logger.getLogger(ActionResource.class);
-    private static final ObjectMapper CANONICAL = new ObjectMapper().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
     static final String CLOUDEVENT_TYPE = "dev.orgos.action.proposed";
+    /** One per process, whatever the resource's scope. */
+    private static final AcceptanceLog ACCEPTANCE_LOG = new AcceptanceLog();
 
     @Inject
     GatewayMetrics metrics;
@@ -199,7 +197,7 @@ public class ActionResource {
         if (key == null) {
             return send(agentId, withId, avroParams, null);
         }
-        String hash = hash(request);
+        String hash = request.fingerprint();
         return store.claim(agentId, key, hash, actionId).chain(claim -> {
             if (claim.takenBy() != null) {
                 return Uni.createFrom().item(Problem.response(409, "Action id taken", "Action id " + actionId
@@ -249,7 +247,7 @@ public class ActionResource {
                 .onFailure().call(e -> key == null ? Uni.createFrom().voidItem() : store.release(agentId, key))
                 .chain(() -> store.accepted(request.actionId(), agentId, request.actionType(), traceId, now))
                 .map(ignored -> {
-                    LOG.infof("Accepted action %s (%s) from agent %s", request.actionId(), request.actionType(), agentId);
+                    ACCEPTANCE_LOG.accepted(request.actionId(), request.actionType(), agentId);
                     metrics.accepted();
                     return Response.accepted(Map.of("actionId", request.actionId(), "status", "PENDING",
                                     "traceId", traceId == null ? "" : traceId))
@@ -259,14 +257,6 @@ public class ActionResource {
                         "The action could not be put on the mesh (" + e.getMessage() + "); nothing was accepted, retry with the same key.", null));
     }
 
-    private String hash(ActionRequest request) {
-        try {
-            byte[] canonical = CANONICAL.writeValueAsBytes(CANONICAL.convertValue(request, Map.class));
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical));
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     /**
      * The action's current state; an agent sees only its own. With {@code waitSeconds} (at most
