@@ -23,7 +23,6 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
@@ -95,17 +94,10 @@ public final class RoutingThroughput {
 
     /** Copies everything on the actions topic once, exactly once, and returns records per second. */
     static double passThrough(String bootstrap, String registry, String copyTopic, int n) {
-        Properties c = new Properties();
-        c.put("bootstrap.servers", bootstrap);
+        Properties c = dev.orgos.schema.Clients.reader(bootstrap, registry);
         c.put("group.id", "bench-pass-through-" + UUID.randomUUID());
-        c.put("isolation.level", "read_committed");
-        c.put("enable.auto.commit", "false");
         c.put("auto.offset.reset", "earliest");
         c.put("max.poll.records", "500");
-        c.put("key.deserializer", StringDeserializer.class.getName());
-        c.put("value.deserializer", "io.apicurio.registry.serde.avro.AvroKafkaDeserializer");
-        c.put("apicurio.registry.url", registry);
-        c.put("apicurio.registry.use-specific-avro-reader", "true");
         Properties p = dev.orgos.schema.Clients.writer(bootstrap, registry);
         p.put("transactional.id", "bench-pass-through-" + UUID.randomUUID());
         long copied = 0;

@@ -14,6 +14,14 @@ import java.util.Properties;
  * as the channels do, and no secret is ever written in a file of ours.
  */
 public final class Clients {
+    /**
+     * The registry client speaks HTTP through the JDK's HttpClient, not Vert.x's WebClient: through
+     * the Vert.x adapter a schema lookup twice never completed in CI (the registry's answer was in
+     * the client's socket; the adapter waits without a timeout), which stalled a service's
+     * publishing and a test until they were killed. The services' channels say the same.
+     */
+    public static final String REGISTRY_HTTP_ADAPTER = "apicurio.registry.http.adapter";
+
     private Clients() {
     }
 
@@ -30,6 +38,7 @@ public final class Clients {
         p.put("value.deserializer", "io.apicurio.registry.serde.avro.AvroKafkaDeserializer");
         p.put("apicurio.registry.url", registryApiUrl);
         p.put("apicurio.registry.use-specific-avro-reader", "true");
+        p.put(REGISTRY_HTTP_ADAPTER, "JDK");
         p.put("apicurio.registry.avro-datum-provider", CachingAvroDatumProvider.class); // the class, not its name: found whatever the class loader
         return p;
     }
@@ -43,6 +52,7 @@ public final class Clients {
         p.put("apicurio.registry.url", registryApiUrl);
         p.put("apicurio.registry.auto-register", "false");
         p.put("apicurio.registry.find-latest", "true");
+        p.put(REGISTRY_HTTP_ADAPTER, "JDK");
         p.put("apicurio.registry.avro-datum-provider", CachingAvroDatumProvider.class); // the class, not its name: found whatever the class loader
         return p;
     }

@@ -2,8 +2,18 @@ package dev.orgos.schema;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.net.httpserver.HttpServer;
+import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
+import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 class ClientsTest {
@@ -31,5 +41,30 @@ class ClientsTest {
     void theBootstrapServersArgumentWinsAndPlaintextIsTheDefault() {
         Properties p = Clients.admin("127.0.0.1:9092");
         assertEquals("127.0.0.1:9092", p.get("bootstrap.servers"));
+    }
+
+    @Test
+    void theRegistryIsAskedThroughTheJdksHttpClientNotVertx() throws Exception {
+        List<String> agents = new CopyOnWriteArrayList<>();
+        HttpServer registry = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        registry.createContext("/", exchange -> {
+            agents.add(String.valueOf(exchange.getRequestHeaders().getFirst("User-Agent")));
+            exchange.sendResponseHeaders(404, -1);
+            exchange.close();
+        });
+        registry.start();
+        try (AvroKafkaSerializer<AnchorRef> serializer = new AvroKafkaSerializer<>()) {
+            Map<String, Object> config = new HashMap<>();
+            Clients.writer("127.0.0.1:9", "http://127.0.0.1:" + registry.getAddress().getPort() + "/apis/registry/v3")
+                    .forEach((k, v) -> config.put((String) k, v));
+            serializer.configure(config, false);
+            // no such schema here: the lookup fails, which is all this test needs from it
+            assertThrows(RuntimeException.class, () -> serializer.serialize("orgos.anything",
+                    AnchorRef.newBuilder().setRole("finance-ops").build()));
+        } finally {
+            registry.stop(0);
+        }
+        assertTrue(!agents.isEmpty(), "the serializer asked the registry");
+        assertTrue(agents.stream().allMatch(a -> a.startsWith("Java-http-client")), agents.toString());
     }
 }

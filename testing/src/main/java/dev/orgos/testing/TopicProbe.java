@@ -14,7 +14,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
@@ -113,16 +112,9 @@ public final class TopicProbe {
     }
 
     private Properties consumerProps() {
-        Properties p = new Properties();
-        p.put("bootstrap.servers", endpoints.kafkaBootstrap());
+        Properties p = dev.orgos.schema.Clients.reader(endpoints.kafkaBootstrap(), endpoints.registryApiUrl());
         p.put("group.id", "probe-" + UUID.randomUUID());
         p.put("auto.offset.reset", "earliest");
-        p.put("isolation.level", "read_committed");
-        p.put("enable.auto.commit", "false");
-        p.put("key.deserializer", StringDeserializer.class.getName());
-        p.put("value.deserializer", "io.apicurio.registry.serde.avro.AvroKafkaDeserializer");
-        p.put("apicurio.registry.url", endpoints.registryApiUrl());
-        p.put("apicurio.registry.use-specific-avro-reader", "true");
         return p;
     }
 }
