@@ -224,6 +224,29 @@ class ActionResourceIT {
         other.cancel();
     }
 
+    @jakarta.inject.Inject
+    io.vertx.mutiny.pgclient.PgPool db;
+
+    private int listeners() {
+        return db.query("SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND query = 'LISTEN "
+                        + "orgos_action_state'").execute().await().atMost(Duration.ofSeconds(10))
+                .iterator().next().getInteger("n");
+    }
+
+    @Test
+    void whenTheListeningConnectionIsKilledTheGatewayListensAgainAndNoticesStillArrive() {
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> listeners() == 1);
+        db.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query = 'LISTEN "
+                + "orgos_action_state'").execute().await().atMost(Duration.ofSeconds(10));
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> listeners() == 1);
+
+        String id = post(token, "{\"actionType\":\"refund.issue\",\"amount\":900}", null);
+        var watch = changes.watch(id);
+        verdict(id, VerdictStatus.REJECTED, Instant.now().plusSeconds(1));
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(watch::noticed);
+        watch.cancel();
+    }
+
     @Test
     void aLongPollOnAnotherAgentsActionIsAnsweredAtOnce() {
         String id = post(token, "{\"actionType\":\"refund.issue\",\"amount\":900}", null);

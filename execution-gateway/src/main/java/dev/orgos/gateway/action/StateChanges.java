@@ -40,6 +40,8 @@ public class StateChanges {
     private final Map<String, Set<Runnable>> watchers = new ConcurrentHashMap<>();
     private volatile SqlConnection listening;
     private volatile boolean stopped;
+    /** Set when a listening connection was lost, so that its return is worth a line in the log. */
+    private volatile boolean lost;
 
     void start(@Observes StartupEvent ignored) {
         listen();
@@ -64,6 +66,7 @@ public class StateChanges {
                     pg.notificationHandler(n -> changed(n.getPayload()));
                     pg.closeHandler(() -> {
                         listening = null;
+                        lost = true;
                         if (!stopped) {
                             LOG.warn("The connection that listens for action state changes closed; long polls fall back to "
                                     + "looking every second until it is open again");
@@ -73,7 +76,15 @@ public class StateChanges {
                     return c.query("LISTEN " + CHANNEL).execute().invoke(() -> listening = c)
                             .onFailure().call(e -> c.close());
                 })
-                .subscribe().with(ok -> LOG.debugf("Listening for action state changes on %s", CHANNEL), e -> {
+                .subscribe().with(ok -> {
+                    if (lost) {
+                        lost = false;
+                        LOG.info("Listening for action state changes again: long polls answer at once again");
+                    } else {
+                        LOG.debugf("Listening for action state changes on %s", CHANNEL);
+                    }
+                }, e -> {
+                    lost = true;
                     LOG.warnf("Cannot listen for action state changes (%s); long polls look every second meanwhile", e.getMessage());
                     retryLater();
                 });
