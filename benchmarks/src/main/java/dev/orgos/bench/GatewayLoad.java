@@ -3,10 +3,6 @@ package dev.orgos.bench;
 import dev.orgos.cli.mesh.Mesh;
 import dev.orgos.cli.mesh.Service;
 import dev.orgos.infra.DevTokens;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,7 +18,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Load on the packaged gateway, from this separate process:
+ * Load on the packaged gateway, from this separate process (its HTTP client: {@link LeanHttp}):
  * (1) accepted actions per second and POST latency, with many agents and 64 requests in flight;
  * (2) at a fixed rate (default 1,000 actions/s), the time from each POST to its autonomous verdict being
  *     visible to the worker (a long poll issued right after the 202).
@@ -42,11 +38,12 @@ public final class GatewayLoad {
             for (int i = 0; i < 500; i++) {
                 tokens.add(DevTokens.agent("load-agent-" + i, Duration.ofHours(1)));
             }
-            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-            run(http, url, tokens, 2_000, 64, null); // warm-up
+            // 64 submissions in flight, and in the second phase a long poll beside each: 256 connections at most
+            LeanHttp http = new LeanHttp(url, 256);
+            run(http, tokens, 2_000, 64, null); // warm-up
             List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
             long start = System.nanoTime();
-            int ok = run(http, url, tokens, n, 64, latencies);
+            int ok = run(http, tokens, n, 64, latencies);
             double seconds = (System.nanoTime() - start) / 1e9;
             System.out.printf(Locale.ROOT, "POST /v1/actions: %,d accepted in %.1f s = %,.0f/s (64 in flight); %s%n",
                     ok, seconds, ok / seconds, percentiles(latencies));
@@ -63,6 +60,7 @@ public final class GatewayLoad {
                 tokens.add(DevTokens.agent("verdict-agent-" + i, Duration.ofHours(1)));
             }
             List<Long> toVerdict = Collections.synchronizedList(new ArrayList<>());
+            List<String> otherAnswers = Collections.synchronizedList(new ArrayList<>());
             // where the time goes: accepted (submittedAt) to decided (the verdict's time), and decided to seen by the worker
             List<Long> toDecision = Collections.synchronizedList(new ArrayList<>());
             List<Long> decisionToSeen = Collections.synchronizedList(new ArrayList<>());
@@ -76,10 +74,12 @@ public final class GatewayLoad {
                 }
                 String token = tokens.get(i % tokens.size());
                 long sent = System.nanoTime();
-                all.add(http.sendAsync(post(url, token), HttpResponse.BodyHandlers.ofString()).thenCompose(r -> {
+                all.add(http.post("/v1/actions", token, action()).thenCompose(r -> {
+                    if (r.status() != 202) {
+                        return java.util.concurrent.CompletableFuture.completedFuture(r); // counted below as another answer
+                    }
                     String id = r.body().replaceAll(".*\"actionId\":\"([^\"]+)\".*", "$1");
-                    return http.sendAsync(HttpRequest.newBuilder(URI.create(url + "/v1/actions/" + id + "?waitSeconds=10"))
-                            .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+                    return http.get("/v1/actions/" + id + "?waitSeconds=10", token);
                 }).thenAccept(r -> {
                     if (r.body().contains("\"status\":\"AUTONOMOUS\"")) {
                         toVerdict.add((System.nanoTime() - sent) / 1000);
@@ -88,6 +88,8 @@ public final class GatewayLoad {
                         Instant decided = Instant.parse(r.body().replaceAll(".*\"updatedAt\":\"([^\"]+)\".*", "$1"));
                         toDecision.add(Duration.between(submitted, decided).toNanos() / 1000);
                         decisionToSeen.add(Duration.between(decided, seen).toNanos() / 1000);
+                    } else {
+                        otherAnswers.add(r.status() + " " + r.body());
                     }
                 }));
             }
@@ -96,27 +98,29 @@ public final class GatewayLoad {
                     rate, toVerdict.size(), count, percentiles(toVerdict));
             System.out.printf(Locale.ROOT, "  of which accepted to decided by the router: %s%n", percentiles(toDecision));
             System.out.printf(Locale.ROOT, "  and decided to seen by the worker's long poll: %s%n", percentiles(decisionToSeen));
+            if (!otherAnswers.isEmpty()) {
+                System.out.printf(Locale.ROOT, "  %,d answers were not an autonomous verdict, for example: %s%n", otherAnswers.size(),
+                        otherAnswers.get(0));
+            }
+            http.close();
         }
     }
 
-    static HttpRequest post(String url, String token) {
-        return HttpRequest.newBuilder(URI.create(url + "/v1/actions"))
-                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"actionId\":\"" + UUID.randomUUID()
-                        + "\",\"actionType\":\"refund.issue\",\"amount\":10,\"confidence\":0.95}")).build();
+    static String action() {
+        return "{\"actionId\":\"" + UUID.randomUUID() + "\",\"actionType\":\"refund.issue\",\"amount\":10,\"confidence\":0.95}";
     }
 
-    static int run(HttpClient http, String url, List<String> tokens, int n, int inFlight, List<Long> latencies) throws Exception {
+    static int run(LeanHttp http, List<String> tokens, int n, int inFlight, List<Long> latencies) throws Exception {
         Semaphore window = new Semaphore(inFlight);
         AtomicInteger accepted = new AtomicInteger();
         List<CompletableFuture<?>> all = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             window.acquire();
             long s = System.nanoTime();
-            all.add(http.sendAsync(post(url, tokens.get(i % tokens.size())), HttpResponse.BodyHandlers.discarding())
+            all.add(http.post("/v1/actions", tokens.get(i % tokens.size()), action())
                     .whenComplete((r, e) -> {
                         window.release();
-                        if (e == null && r.statusCode() == 202) {
+                        if (e == null && r.status() == 202) {
                             accepted.incrementAndGet();
                             if (latencies != null) {
                                 latencies.add((System.nanoTime() - s) / 1000);
