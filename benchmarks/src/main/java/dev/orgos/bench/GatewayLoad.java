@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (1) accepted actions per second and POST latency, with many agents and 64 requests in flight;
  * (2) at a fixed rate (default 1,000 actions/s), the time from each POST to its autonomous verdict being
  *     visible to the worker (a long poll issued right after the 202).
- * Usage: java -cp "benchmarks/target/classes:benchmarks/target/lib/*" dev.orgos.bench.GatewayLoad [N] [RATE]
+ * Usage: java [-Dorgos.bench.trace-sampling=0.1] -cp "benchmarks/target/classes:benchmarks/target/lib/*" dev.orgos.bench.GatewayLoad [N] [RATE]
  */
 public final class GatewayLoad {
 
@@ -31,7 +31,7 @@ public final class GatewayLoad {
         int rate = args.length > 1 ? Integer.parseInt(args[1]) : 1_000;
         Path home = Path.of(System.getProperty("orgos.home", ".")).toAbsolutePath().normalize();
         try (Mesh mesh = Mesh.start(home, home.resolve(".orgos/bench-gateway"), false,
-                Map.of("orgos.gateway.rate-limit.per-second", "100000"), System.out::println,
+                config(), System.out::println,
                 EnumSet.of(Service.EXECUTION_GATEWAY, Service.COORDINATION_ROUTER))) {
             String url = mesh.url(Service.EXECUTION_GATEWAY);
             List<String> tokens = new ArrayList<>();
@@ -75,10 +75,12 @@ public final class GatewayLoad {
                 String token = tokens.get(i % tokens.size());
                 long sent = System.nanoTime();
                 all.add(http.post("/v1/actions", token, action()).thenCompose(r -> {
-                    if (r.status() != 202) {
-                        return java.util.concurrent.CompletableFuture.completedFuture(r); // counted below as another answer
+                    java.util.regex.Matcher m = ACTION_ID.matcher(r.body());
+                    if (r.status() != 202 || !m.find()) {
+                        // counted below as another answer
+                        return java.util.concurrent.CompletableFuture.completedFuture(new LeanHttp.Response(r.status(), "POST answered: " + r.body()));
                     }
-                    String id = r.body().replaceAll(".*\"actionId\":\"([^\"]+)\".*", "$1");
+                    String id = m.group(1);
                     return http.get("/v1/actions/" + id + "?waitSeconds=10", token);
                 }).thenAccept(r -> {
                     if (r.body().contains("\"status\":\"AUTONOMOUS\"")) {
@@ -105,6 +107,21 @@ public final class GatewayLoad {
             http.close();
         }
     }
+
+    /**
+     * No rate limit in the way; and, with -Dorgos.bench.trace-sampling=0.1, the gateway's trace
+     * sampling ratio (default: every action traced, as the gateway ships).
+     */
+    static Map<String, String> config() {
+        Map<String, String> config = new java.util.HashMap<>(Map.of("orgos.gateway.rate-limit.per-second", "100000"));
+        String sampling = System.getProperty("orgos.bench.trace-sampling");
+        if (sampling != null) {
+            config.put("quarkus.otel.traces.sampler.arg", sampling);
+        }
+        return config;
+    }
+
+    private static final java.util.regex.Pattern ACTION_ID = java.util.regex.Pattern.compile("\"actionId\":\"([^\"]+)\"");
 
     static String action() {
         return "{\"actionId\":\"" + UUID.randomUUID() + "\",\"actionType\":\"refund.issue\",\"amount\":10,\"confidence\":0.95}";

@@ -49,9 +49,10 @@ final class LeanHttp implements AutoCloseable {
         if (body != null) {
             options.putHeader("Content-Type", "application/json");
         }
+        // the body is asked for in the callback of send itself: a step later, the response may be over and its body gone
         return client.request(options)
-                .compose(req -> body == null ? req.send() : req.send(body))
-                .compose(resp -> resp.body().map(b -> new Response(resp.statusCode(), b.toString())))
+                .compose(req -> (body == null ? req.send() : req.send(body))
+                        .compose(resp -> resp.body().map(b -> new Response(resp.statusCode(), b.toString()))))
                 .toCompletionStage().toCompletableFuture();
     }
 
