@@ -339,6 +339,26 @@ class ActionResourceIT {
                 .body("title", equalTo("Content Too Large"));
     }
 
+    /** A body that does not announce its length (chunked) is held to the same limit, and refused the same way. */
+    @Test
+    void anOversizedChunkedActionGets413AsAProblemDetailAndNothingIsSent() throws Exception {
+        String id = "act-" + UUID.randomUUID();
+        for (int size : new int[] {70_000, 2_000_000}) {
+            byte[] body = ("{\"actionId\":\"" + id + "\",\"actionType\":\"refund.issue\",\"description\":\"" + "x".repeat(size) + "\"}")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(io.restassured.RestAssured.baseURI + ":"
+                            + io.restassured.RestAssured.port + "/v1/actions"))
+                    .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                    // a publisher of unknown length: the JDK client sends it chunked, with no Content-Length
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(body))).build();
+            var response = java.net.http.HttpClient.newHttpClient().send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(413, response.statusCode(), size + " bytes: " + response.body());
+            assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"), response.body());
+            assertTrue(response.body().contains("Content Too Large"), response.body());
+        }
+        given().auth().oauth2(token).get("/v1/actions/" + id).then().statusCode(404);
+    }
+
     @Test
     void withoutAnAgentTokenNothingIsAccepted() {
         given().contentType("application/json").body("{\"actionType\":\"refund.issue\"}")

@@ -9,9 +9,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
- * Refuses an oversized action with an RFC 9457 problem detail (413) before reading it. The HTTP
- * layer's own hard limit (quarkus.http.limits.max-body-size) stays as the backstop for bodies
- * that do not announce their length.
+ * Refuses an oversized action with an RFC 9457 problem detail (413) before reading it, when the
+ * body announces its length. A body that does not (chunked) is counted while read
+ * ({@link BodyLimitWhileReading}); the HTTP layer's limit (quarkus.http.limits.max-body-size)
+ * stays as the last backstop.
  */
 public class BodyLimit {
 

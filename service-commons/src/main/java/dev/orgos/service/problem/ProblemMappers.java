@@ -21,6 +21,14 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response unreadableJson(JsonProcessingException e) {
+        // a limit that refused the body while it was being read (the gateway's action size) is the
+        // answer, not the JSON parser's complaint about the stream it lost
+        for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
+            if (c instanceof WebApplicationException w && w.getResponse().getMediaType() != null
+                    && w.getResponse().getMediaType().toString().startsWith(Problem.MEDIA_TYPE)) {
+                return w.getResponse();
+            }
+        }
         if (e instanceof UnrecognizedPropertyException u) {
             String why = "agentId".equals(u.getPropertyName())
                     ? "is taken from your credential and must not be sent"
