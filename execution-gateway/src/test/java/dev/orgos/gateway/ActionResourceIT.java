@@ -339,10 +339,15 @@ class ActionResourceIT {
                 .body("title", equalTo("Content Too Large"));
     }
 
-    /** A body that does not announce its length (chunked) is held to the same limit, and refused the same way. */
+    /**
+     * A body that does not announce its length (chunked) is held to the same limit, and refused
+     * the same way. Past the HTTP layer's own backstop (1 MiB) the layer may get there first,
+     * with a plain 413 and the connection closed: still refused, nothing accepted.
+     */
     @Test
     void anOversizedChunkedActionGets413AsAProblemDetailAndNothingIsSent() throws Exception {
         String id = "act-" + UUID.randomUUID();
+        var http = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build();
         for (int size : new int[] {70_000, 2_000_000}) {
             byte[] body = ("{\"actionId\":\"" + id + "\",\"actionType\":\"refund.issue\",\"description\":\"" + "x".repeat(size) + "\"}")
                     .getBytes(java.nio.charset.StandardCharsets.UTF_8);
@@ -351,10 +356,19 @@ class ActionResourceIT {
                     .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
                     // a publisher of unknown length: the JDK client sends it chunked, with no Content-Length
                     .POST(java.net.http.HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(body))).build();
-            var response = java.net.http.HttpClient.newHttpClient().send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+            java.net.http.HttpResponse<String> response;
+            try {
+                response = http.send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+            } catch (java.io.IOException closedWhileSending) {
+                // past the backstop the HTTP layer answers and closes at once; a client still sending may see only the close
+                assertTrue(size > 1_000_000, size + " bytes: " + closedWhileSending);
+                continue;
+            }
             assertEquals(413, response.statusCode(), size + " bytes: " + response.body());
-            assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"), response.body());
-            assertTrue(response.body().contains("Content Too Large"), response.body());
+            if (size < 1_000_000) {
+                assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"), response.body());
+                assertTrue(response.body().contains("at most 65536 bytes"), response.body());
+            }
         }
         given().auth().oauth2(token).get("/v1/actions/" + id).then().statusCode(404);
     }

@@ -15,7 +15,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * The action size limit for bodies that do not announce their length (chunked): they are
  * counted while read and refused with the same 413 problem detail as {@link BodyLimit} gives
  * when the length is announced. Without it, such a body up to the HTTP layer's backstop (1 MiB)
- * was accepted as an action.
+ * was accepted as an action. Past the backstop, the HTTP layer may refuse first (a plain 413,
+ * connection closed): it counts bytes as they arrive, this counts them as they are parsed.
  */
 @Provider
 public class BodyLimitWhileReading implements ReaderInterceptor {
