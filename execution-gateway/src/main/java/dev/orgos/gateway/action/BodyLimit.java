@@ -16,7 +16,9 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
  */
 public class BodyLimit {
 
-    @ConfigProperty(name = "orgos.gateway.max-action-bytes", defaultValue = "65536")
+    static final String MAX_BYTES = "orgos.gateway.max-action-bytes";
+
+    @ConfigProperty(name = MAX_BYTES, defaultValue = "65536")
     long maxBytes;
 
     @ServerRequestFilter(preMatching = true)
@@ -33,7 +35,12 @@ public class BodyLimit {
             return Optional.of(Problem.response(400, "Invalid request", "The Content-Length header is not a number.",
                     List.of(new Problem.FieldError("Content-Length", "must be a number"))));
         }
-        return Optional.of(Problem.response(413, "Content Too Large", "An action may be at most " + maxBytes + " bytes; this one is "
-                + length.trim() + ".", List.of(new Problem.FieldError("(body)", "is larger than " + maxBytes + " bytes"))));
+        return Optional.of(tooLarge(maxBytes, length.trim()));
+    }
+
+    /** The one answer to an oversized action, whether its length was announced or counted while read. */
+    static Response tooLarge(long maxBytes, String size) {
+        return Problem.response(413, "Content Too Large", "An action may be at most " + maxBytes + " bytes; this one is " + size + ".",
+                List.of(new Problem.FieldError("(body)", "is larger than " + maxBytes + " bytes")));
     }
 }

@@ -1,6 +1,5 @@
 package dev.orgos.gateway.action;
 
-import dev.orgos.service.problem.Problem;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.ext.Provider;
 import jakarta.ws.rs.ext.ReaderInterceptor;
@@ -8,7 +7,6 @@ import jakarta.ws.rs.ext.ReaderInterceptorContext;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.List;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -21,18 +19,13 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @Provider
 public class BodyLimitWhileReading implements ReaderInterceptor {
 
-    @ConfigProperty(name = "orgos.gateway.max-action-bytes", defaultValue = "65536")
+    @ConfigProperty(name = BodyLimit.MAX_BYTES, defaultValue = "65536")
     long maxBytes;
 
     @Override
     public Object aroundReadFrom(ReaderInterceptorContext context) throws IOException {
         context.setInputStream(new Counting(context.getInputStream(), maxBytes));
         return context.proceed();
-    }
-
-    static WebApplicationException tooLarge(long maxBytes) {
-        return new WebApplicationException(Problem.response(413, "Content Too Large", "An action may be at most " + maxBytes
-                + " bytes; this one is larger.", List.of(new Problem.FieldError("(body)", "is larger than " + maxBytes + " bytes"))));
     }
 
     private static final class Counting extends FilterInputStream {
@@ -65,7 +58,7 @@ public class BodyLimitWhileReading implements ReaderInterceptor {
         private void count(int n) {
             read += n;
             if (read > max) {
-                throw tooLarge(max);
+                throw new WebApplicationException(BodyLimit.tooLarge(max, "larger"));
             }
         }
     }

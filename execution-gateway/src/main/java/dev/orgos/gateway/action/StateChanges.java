@@ -138,11 +138,6 @@ public class StateChanges {
         });
     }
 
-    /** How many actions someone is waiting on. */
-    public int watched() {
-        return watchers.size();
-    }
-
     /** One waiter: {@link #changed(Duration)} completes on the action's next notice or after a time. */
     public final class Watch implements Runnable {
         private final String actionId;

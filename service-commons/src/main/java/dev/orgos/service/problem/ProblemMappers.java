@@ -24,8 +24,7 @@ public class ProblemMappers {
         // a limit that refused the body while it was being read (the gateway's action size) is the
         // answer, not the JSON parser's complaint about the stream it lost
         for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
-            if (c instanceof WebApplicationException w && w.getResponse().getMediaType() != null
-                    && w.getResponse().getMediaType().toString().startsWith(Problem.MEDIA_TYPE)) {
+            if (c instanceof WebApplicationException w && isProblem(w.getResponse())) {
                 return w.getResponse();
             }
         }
@@ -62,10 +61,15 @@ public class ProblemMappers {
             return unreadableJson(json);
         }
         int status = e.getResponse().getStatus();
-        if (e.getResponse().getMediaType() != null && e.getResponse().getMediaType().toString().startsWith(Problem.MEDIA_TYPE)) {
+        if (isProblem(e.getResponse())) {
             return e.getResponse();
         }
         Response.Status s = Response.Status.fromStatusCode(status);
         return Problem.response(status, s == null ? "Error" : s.getReasonPhrase(), e.getMessage(), null);
+    }
+
+    /** An answer that is already a problem detail: passed on as it is. */
+    private static boolean isProblem(Response r) {
+        return r.getMediaType() != null && r.getMediaType().toString().startsWith(Problem.MEDIA_TYPE);
     }
 }
