@@ -4,6 +4,7 @@ import dev.orgos.governance.ledger.LedgerChain;
 import dev.orgos.schema.LedgerEntry;
 import dev.orgos.schema.Topics;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -12,7 +13,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /** Reads the committed tail of the ledger topic to find the chain's head and the recent event ids. */
@@ -20,14 +20,11 @@ import org.jboss.logging.Logger;
 public class ChainRecovery {
     private static final Logger LOG = Logger.getLogger(ChainRecovery.class);
 
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrap;
-
-    @ConfigProperty(name = "mp.messaging.connector.smallrye-kafka.apicurio.registry.url")
-    String registryUrl;
+    @Inject
+    dev.orgos.service.kafka.MeshClients mesh;
 
     SealedState recover() {
-        Properties p = dev.orgos.schema.Clients.reader(bootstrap, registryUrl);
+        Properties p = mesh.reader();
         TopicPartition tp = new TopicPartition(Topics.LEDGER.topic(), 0);
         try (KafkaConsumer<String, LedgerEntry> c = new KafkaConsumer<>(p)) {
             c.assign(List.of(tp));

@@ -10,7 +10,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -28,10 +27,8 @@ public class Charters {
     private final RouterConfig config;
     private final Map<String, CharterEvaluator> evaluators = new ConcurrentHashMap<>();
 
-    public Charters(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap,
-                    @ConfigProperty(name = "mp.messaging.connector.smallrye-kafka.apicurio.registry.url") String registry,
-                    RouterConfig config) {
-        this.library = new CharterLibrary(bootstrap, registry);
+    public Charters(dev.orgos.service.kafka.MeshClients mesh, RouterConfig config) {
+        this.library = new CharterLibrary(mesh.bootstrap(), mesh.registryUrl());
         this.config = config;
     }
 

@@ -24,7 +24,6 @@ import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.apache.kafka.common.errors.ProducerFencedException;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -43,11 +42,8 @@ import org.jboss.logging.Logger;
 public class RoutingTransactions {
     private static final Logger LOG = Logger.getLogger(RoutingTransactions.class);
 
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrap;
-
-    @ConfigProperty(name = "mp.messaging.connector.smallrye-kafka.apicurio.registry.url")
-    String registryUrl;
+    @Inject
+    dev.orgos.service.kafka.MeshClients mesh;
 
     @Inject
     RouterConfig config;
@@ -116,7 +112,7 @@ public class RoutingTransactions {
 
     private KafkaProducer<String, SpecificRecord> producer() {
         if (producer == null) {
-            Properties p = dev.orgos.schema.Clients.writer(bootstrap, registryUrl);
+            Properties p = mesh.writer();
             p.put("transactional.id", config.transactionalId());
             p.put("client.id", "orgos-router-transactions");
             // a batch of up to 500 actions is one transaction of a few thousand records: big batches,

@@ -5,6 +5,7 @@ import dev.orgos.schema.Topics;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -15,7 +16,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -30,11 +30,8 @@ public class StateStore {
 
     private final Map<Integer, PartitionState> states = new ConcurrentHashMap<>();
 
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrap;
-
-    @ConfigProperty(name = "mp.messaging.connector.smallrye-kafka.apicurio.registry.url")
-    String registryUrl;
+    @Inject
+    dev.orgos.service.kafka.MeshClients mesh;
 
     /** The states of these partitions, restoring any that this instance does not hold. */
     public Uni<Map<Integer, PartitionState>> states(Collection<Integer> partitions) {
@@ -54,7 +51,7 @@ public class StateStore {
     }
 
     private void restore(List<Integer> partitions) {
-        Properties p = dev.orgos.schema.Clients.reader(bootstrap, registryUrl);
+        Properties p = mesh.reader();
         p.put("max.poll.records", "2000");
         try (KafkaConsumer<String, RouterStateDelta> c = new KafkaConsumer<>(p)) {
             List<TopicPartition> tps = partitions.stream().map(i -> new TopicPartition(Topics.ROUTER_STATE.topic(), i)).toList();

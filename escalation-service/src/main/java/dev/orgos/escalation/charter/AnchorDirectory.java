@@ -9,7 +9,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.util.List;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -23,9 +22,8 @@ public class AnchorDirectory {
 
     private final CharterLibrary library;
 
-    public AnchorDirectory(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap,
-                           @ConfigProperty(name = "mp.messaging.connector.smallrye-kafka.apicurio.registry.url") String registry) {
-        this.library = new CharterLibrary(bootstrap, registry);
+    public AnchorDirectory(dev.orgos.service.kafka.MeshClients mesh) {
+        this.library = new CharterLibrary(mesh.bootstrap(), mesh.registryUrl());
         try {
             if (!library.awaitCaughtUp(Duration.ofSeconds(30))) {
                 LOG.warn("The charters topic could not be read within 30 s; anchors are staffed as soon as it is");
