@@ -18,6 +18,7 @@ import dev.orgos.testing.TopicProbe;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.mutiny.Uni;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -223,6 +224,19 @@ class ActionResourceIT {
         assertTrue(!other.noticed(), "a notice wakes only those waiting on that action");
         other.cancel();
     }
+
+    @Test
+    void aWatchWithLessThanAMillisecondLeftEndsInsteadOfHanging() {
+        // a long poll near its deadline re-arms with what is left, which can be a fraction of a millisecond
+        var watch = changes.watch("act-" + UUID.randomUUID());
+        Uni<Void> ended = io.vertx.mutiny.core.Vertx.newInstance(vertx).getOrCreateContext().executeBlocking(() -> null)
+                .chain(() -> watch.changed(Duration.ofNanos(400_000)));
+        // before the fix: "Cannot schedule a timer with delay < 1 ms" at subscription, and a request left unanswered
+        ended.await().atMost(Duration.ofSeconds(5));
+    }
+
+    @jakarta.inject.Inject
+    io.vertx.core.Vertx vertx;
 
     @jakarta.inject.Inject
     io.vertx.mutiny.pgclient.PgPool db;

@@ -33,6 +33,7 @@ public class StateChanges {
     static final String CHANNEL = "orgos_action_state";
     /** How often a watcher looks again when no notice came. */
     static final Duration FALLBACK = Duration.ofSeconds(1);
+    private static final Duration SHORTEST_WAIT = Duration.ofMillis(1);
 
     @Inject
     PgPool db;
@@ -155,8 +156,10 @@ public class StateChanges {
         /** Completes on a notice, or after {@code atMost} capped at {@link #FALLBACK}; then the watch is over. */
         public Uni<Void> changed(Duration atMost) {
             Duration wait = atMost.compareTo(FALLBACK) > 0 ? FALLBACK : atMost;
+            // Vert.x timers count whole milliseconds and refuse less than one: a long poll re-armed with
+            // 0.4 ms left threw at subscription, and its request was never answered
             return Uni.createFrom().completionStage(notice)
-                    .ifNoItem().after(wait.isNegative() || wait.isZero() ? Duration.ofMillis(1) : wait).recoverWithItem((Void) null)
+                    .ifNoItem().after(wait.compareTo(SHORTEST_WAIT) < 0 ? SHORTEST_WAIT : wait).recoverWithItem((Void) null)
                     .eventually(this::cancel);
         }
 
