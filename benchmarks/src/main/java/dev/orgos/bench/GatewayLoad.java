@@ -19,10 +19,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Load on the packaged gateway, from this separate process (its HTTP client: {@link LeanHttp}):
- * (1) accepted actions per second and POST latency, with many agents and 64 requests in flight;
- * (2) at a fixed rate (default 1,000 actions/s), the time from each POST to its autonomous verdict being
- *     visible to the worker (a long poll issued right after the 202).
- * Usage: java [-Dorgos.bench.trace-sampling=0.1] -cp "benchmarks/target/classes:benchmarks/target/lib/*" dev.orgos.bench.GatewayLoad [N] [RATE]
+ * (1) after a warm-up, accepted actions per second and POST latency, with many agents and 64 requests in flight
+ *     (the capacity: a closed loop, so its latency is mostly the 64 queued behind each other);
+ * (2) POST latency at a fixed rate (default 1,000 actions/s) for 10 s, open loop;
+ * (3) at that rate, the time from each POST to its autonomous verdict being visible to the worker (a long
+ *     poll issued right after the 202).
+ * Usage: java [-Dorgos.bench.trace-sampling=0.1] -cp "benchmarks/target/classes:benchmarks/target/lib/*" -Dorgos.bench.warmup=20000 ... dev.orgos.bench.GatewayLoad [N] [RATE]
  */
 public final class GatewayLoad {
 
@@ -40,7 +42,11 @@ public final class GatewayLoad {
             }
             // 64 submissions in flight, and in the second phase a long poll beside each: 256 connections at most
             LeanHttp http = new LeanHttp(url, 256);
-            run(http, tokens, 2_000, 64, null); // warm-up
+            // warm-up: a fresh JVM keeps compiling hot code for the first tens of seconds (C2 took a third of the
+            // gateway's CPU 20 s in); what is measured after it is what a running gateway sustains
+            int warmUp = Integer.getInteger("orgos.bench.warmup", 20_000);
+            System.out.printf(Locale.ROOT, "Warming up with %,d actions...%n", warmUp);
+            run(http, tokens, warmUp, 64, null);
             List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
             long start = System.nanoTime();
             int ok = run(http, tokens, n, 64, latencies);
@@ -48,11 +54,35 @@ public final class GatewayLoad {
             System.out.printf(Locale.ROOT, "POST /v1/actions: %,d accepted in %.1f s = %,.0f/s (64 in flight); %s%n",
                     ok, seconds, ok / seconds, percentiles(latencies));
 
-            // let the first phase's verdicts drain, so the second measures its own
-            RoutingThroughput.awaitGroupAtEnd(mesh.endpoints().kafkaBootstrap(), "orgos-router", dev.orgos.schema.Topics.ACTIONS.topic(),
-                    Duration.ofMinutes(5));
-            RoutingThroughput.awaitGroupAtEnd(mesh.endpoints().kafkaBootstrap(), "orgos-gateway", dev.orgos.schema.Topics.VERDICTS.topic(),
-                    Duration.ofMinutes(5), dev.orgos.schema.Topics.VERDICTS.defaultPartitions());
+            // POSTs alone at a fixed rate (open loop: a slow answer does not slow the next request), so that the
+            // latency is the gateway's at that rate and not a queue of 64 waiting for each other
+            drain(mesh);
+            List<Long> paced = Collections.synchronizedList(new ArrayList<>());
+            tokens.clear();
+            for (int i = 0; i < 500; i++) {
+                tokens.add(DevTokens.agent("paced-agent-" + i, Duration.ofHours(1)));
+            }
+            int pacedCount = rate * 10;
+            List<CompletableFuture<?>> pacedAll = new ArrayList<>();
+            AtomicInteger pacedOk = new AtomicInteger();
+            long p0 = System.nanoTime();
+            for (int i = 0; i < pacedCount; i++) {
+                // timed from when it was due, not when it left: a late driver must not hide a slow gateway
+                long sent = p0 + i * (1_000_000_000L / rate);
+                waitUntil(sent);
+                pacedAll.add(http.post("/v1/actions", tokens.get(i % tokens.size()), action()).thenAccept(r -> {
+                    if (r.status() == 202) {
+                        pacedOk.incrementAndGet();
+                        paced.add((System.nanoTime() - sent) / 1000);
+                    }
+                }));
+            }
+            CompletableFuture.allOf(pacedAll.toArray(CompletableFuture[]::new)).join();
+            double pacedSeconds = (System.nanoTime() - p0) / 1e9;
+            System.out.printf(Locale.ROOT, "POST /v1/actions at %,d/s offered: %,d of %,d accepted in %.1f s; %s%n",
+                    rate, pacedOk.get(), pacedCount, pacedSeconds, percentiles(paced));
+
+            drain(mesh);
             // at 1,000/s: POST, then long-poll until the autonomous verdict is visible. Fresh agents: the
             // first phase used up the others' hourly refund budgets, and over budget means escalated.
             tokens.clear();
@@ -68,12 +98,9 @@ public final class GatewayLoad {
             List<CompletableFuture<?>> all = new ArrayList<>();
             long t0 = System.nanoTime();
             for (int i = 0; i < count; i++) {
-                long due = t0 + i * (1_000_000_000L / rate);
-                while (System.nanoTime() < due) {
-                    Thread.onSpinWait();
-                }
+                long sent = t0 + i * (1_000_000_000L / rate);
+                waitUntil(sent);
                 String token = tokens.get(i % tokens.size());
-                long sent = System.nanoTime();
                 all.add(http.post("/v1/actions", token, action()).thenCompose(r -> {
                     java.util.regex.Matcher m = ACTION_ID.matcher(r.body());
                     if (r.status() != 202 || !m.find()) {
@@ -105,6 +132,25 @@ public final class GatewayLoad {
                         otherAnswers.get(0));
             }
             http.close();
+        }
+    }
+
+    /** Lets the earlier phase's verdicts drain, so that the next phase measures its own. */
+    private static void drain(Mesh mesh) throws Exception {
+        RoutingThroughput.awaitGroupAtEnd(mesh.endpoints().kafkaBootstrap(), "orgos-router", dev.orgos.schema.Topics.ACTIONS.topic(),
+                Duration.ofMinutes(5));
+        RoutingThroughput.awaitGroupAtEnd(mesh.endpoints().kafkaBootstrap(), "orgos-gateway", dev.orgos.schema.Topics.VERDICTS.topic(),
+                Duration.ofMinutes(5), dev.orgos.schema.Topics.VERDICTS.defaultPartitions());
+    }
+
+    /**
+     * Sleeps until {@code due} (System.nanoTime). Not a spin: the driver shares the two cores with
+     * the mesh it measures, and a spinning pacer took one of them whole. Parking may wake some tens
+     * of microseconds late; the schedule is absolute, so lateness does not add up.
+     */
+    static void waitUntil(long due) {
+        for (long left = due - System.nanoTime(); left > 0; left = due - System.nanoTime()) {
+            java.util.concurrent.locks.LockSupport.parkNanos(left);
         }
     }
 
