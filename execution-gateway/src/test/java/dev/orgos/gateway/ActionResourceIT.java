@@ -167,6 +167,50 @@ class ActionResourceIT {
     }
 
     @Test
+    void concurrentSubmissionsShareRoundTripsYetEachGetsItsOwnAnswer() throws Exception {
+        // many at once, so that claims and acceptances go to the database in shared batches
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(16);
+        try {
+            List<java.util.concurrent.Future<io.restassured.response.Response>> own = new java.util.ArrayList<>();
+            List<String> ids = new java.util.ArrayList<>();
+            for (int i = 0; i < 32; i++) {
+                String agentToken = DevTokens.agent("batch-agent-" + (i % 8), Duration.ofMinutes(10));
+                String id = "act-" + UUID.randomUUID();
+                ids.add(id);
+                own.add(pool.submit(() -> given().auth().oauth2(agentToken).contentType("application/json")
+                        .body("{\"actionId\":\"" + id + "\",\"actionType\":\"refund.issue\",\"amount\":7}").post("/v1/actions")));
+            }
+            // one key, eight different bodies at once: exactly one is the key's request, the others are refused
+            String contested = "contested-" + UUID.randomUUID();
+            String contestToken = DevTokens.agent("contest-agent", Duration.ofMinutes(10));
+            List<java.util.concurrent.Future<io.restassured.response.Response>> rivals = new java.util.ArrayList<>();
+            for (int i = 1; i <= 8; i++) {
+                String body = "{\"actionType\":\"refund.issue\",\"amount\":" + i + "}";
+                rivals.add(pool.submit(() -> given().auth().oauth2(contestToken).contentType("application/json")
+                        .header("Idempotency-Key", contested).body(body).post("/v1/actions")));
+            }
+            for (int i = 0; i < own.size(); i++) {
+                var r = own.get(i).get(30, java.util.concurrent.TimeUnit.SECONDS);
+                assertEquals(202, r.statusCode(), r.asString());
+                assertEquals(ids.get(i), r.path("actionId"), "each submission is answered with its own action");
+            }
+            List<Integer> statuses = new java.util.ArrayList<>();
+            for (var f : rivals) {
+                statuses.add(f.get(30, java.util.concurrent.TimeUnit.SECONDS).statusCode());
+            }
+            assertEquals(1, statuses.stream().filter(s -> s == 202).count(), statuses.toString());
+            assertEquals(7, statuses.stream().filter(s -> s == 409).count(), statuses.toString());
+            for (int i = 0; i < ids.size(); i++) {
+                String agentToken = DevTokens.agent("batch-agent-" + (i % 8), Duration.ofMinutes(10));
+                given().auth().oauth2(agentToken).get("/v1/actions/" + ids.get(i)).then().statusCode(200)
+                        .body("agentId", equalTo("batch-agent-" + (i % 8)));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void cloudEventsAreAcceptedInStructuredAndBinaryMode() {
         String structured = "ce-" + UUID.randomUUID();
         given().auth().oauth2(token).contentType("application/cloudevents+json")

@@ -22,13 +22,29 @@ public class ActionStore {
 
     /** Records an accepted action as PENDING unless something is already known about it. */
     public Uni<Void> accepted(String actionId, String agentId, String actionType, String traceId, Instant at) {
-        return db.preparedQuery("""
-                INSERT INTO action_state (action_id, agent_id, action_type, status, trace_id, submitted_at, updated_at)
-                VALUES ($1, $2, $3, 'PENDING', $4, $5, $5)
-                ON CONFLICT (action_id) DO NOTHING""")
-                .execute(Tuple.of(actionId, agentId, actionType, traceId, utc(at)))
-                .replaceWithVoid();
+        return acceptances.submit(Tuple.of(actionId, agentId, actionType, traceId, utc(at)));
     }
+
+    private static final String ACCEPTED = """
+            INSERT INTO action_state (action_id, agent_id, action_type, status, trace_id, submitted_at, updated_at)
+            VALUES ($1, $2, $3, 'PENDING', $4, $5, $5)
+            ON CONFLICT (action_id) DO NOTHING""";
+
+    /**
+     * Concurrent acceptances share a round trip and a commit. Rows go in action id order, as verdicts
+     * do ({@link #applyAll}): two transactions that touch the same rows then lock them in the same
+     * order and cannot deadlock.
+     */
+    private final StatementBatcher<Tuple, Void> acceptances = new StatementBatcher<>(
+            rows -> db.preparedQuery(ACCEPTED).executeBatch(rows.stream().sorted(BY_ACTION_ID).toList())
+                    .map(done -> java.util.Collections.nCopies(rows.size(), (Void) null)),
+            row -> db.preparedQuery(ACCEPTED).execute(row).replaceWithVoid(),
+            BATCH, BATCHES_IN_FLIGHT);
+
+    /** Most statements in one round trip, and round trips at once, for each kind of statement batched. */
+    private static final int BATCH = 256;
+    private static final int BATCHES_IN_FLIGHT = 2;
+    private static final java.util.Comparator<Tuple> BY_ACTION_ID = java.util.Comparator.comparing(t -> t.getString(0));
 
     /**
      * Applies a verdict. A final status (AUTONOMOUS, APPROVED, REJECTED, EXPIRED) is never
@@ -40,7 +56,8 @@ public class ActionStore {
 
     /** Applies verdicts in one round trip, in topic order (a later verdict for an action wins). */
     public Uni<Void> applyAll(List<Verdict> verdicts) {
-        List<Tuple> rows = verdicts.stream().map(v -> Tuple.from(Arrays.asList(v.getActionId(), v.getAgentId(), "unknown",
+        // in action id order (a stable sort: one action's verdicts keep their topic order), like acceptances
+        List<Tuple> rows = verdicts.stream().sorted(java.util.Comparator.comparing(Verdict::getActionId)).map(v -> Tuple.from(Arrays.asList(v.getActionId(), v.getAgentId(), "unknown",
                 v.getStatus().name(), v.getAnchor().getRole(), String.join(",", v.getDecidedBy()), v.getReason(),
                 v.getDeadline() == null ? null : utc(v.getDeadline()), v.getCharterVersion(), utc(v.getOccurredAt())))).toList();
         return db.preparedQuery("""
@@ -67,36 +84,60 @@ public class ActionStore {
     }
 
     /**
-     * Claims (agent, key) for this request in one round trip, unless the action id is another
-     * agent's: the statement checks ownership, claims, and reads what was there before (every part
-     * of one statement sees the same snapshot, so a fresh claim reads nothing back).
+     * Claims (agent, key) for this request in one statement, unless the action id is another agent's:
+     * the statement checks ownership, claims, and reads what was there before (every part of one
+     * statement sees the same snapshot, so a fresh claim reads nothing back). Concurrent claims share
+     * a round trip and a commit.
      */
     public Uni<Claim> claim(String agentId, String key, String requestHash, String actionId) {
-        return db.preparedQuery("""
-                WITH owner AS (SELECT agent_id FROM action_state WHERE action_id = $4),
-                     claimed AS (
-                         INSERT INTO idempotency_key (agent_id, key, request_hash, action_id, created_at)
-                         SELECT $1, $2, $3, $4, now() WHERE NOT EXISTS (SELECT 1 FROM owner WHERE agent_id <> $1)
-                         ON CONFLICT (agent_id, key) DO NOTHING RETURNING action_id),
-                     earlier AS (SELECT action_id, request_hash FROM idempotency_key WHERE agent_id = $1 AND key = $2)
-                SELECT (SELECT action_id FROM claimed) AS claimed,
-                       (SELECT agent_id FROM owner) AS owner,
-                       e.action_id AS earlier_action, e.request_hash AS earlier_hash,
-                       EXISTS (SELECT 1 FROM action_state s WHERE s.action_id = e.action_id) AS earlier_recorded
-                FROM (SELECT 1) one LEFT JOIN earlier e ON true""")
-                .execute(Tuple.of(agentId, key, requestHash, actionId))
-                .map(rows -> {
-                    Row r = rows.iterator().next();
-                    if (r.getString("claimed") != null) {
-                        return new Claim(true, actionId, true, false, null);
-                    }
-                    String earlier = r.getString("earlier_action");
-                    if (earlier != null) {
-                        return new Claim(false, earlier, requestHash.equals(r.getString("earlier_hash")),
-                                Boolean.TRUE.equals(r.getBoolean("earlier_recorded")), null);
-                    }
-                    return new Claim(false, actionId, false, true, r.getString("owner"));
-                });
+        return claims.submit(Tuple.of(agentId, key, requestHash, actionId));
+    }
+
+    private static final String CLAIM = """
+            WITH owner AS (SELECT agent_id FROM action_state WHERE action_id = $4),
+                 claimed AS (
+                     INSERT INTO idempotency_key (agent_id, key, request_hash, action_id, created_at)
+                     SELECT $1, $2, $3, $4, now() WHERE NOT EXISTS (SELECT 1 FROM owner WHERE agent_id <> $1)
+                     ON CONFLICT (agent_id, key) DO NOTHING RETURNING action_id),
+                 earlier AS (SELECT action_id, request_hash FROM idempotency_key WHERE agent_id = $1 AND key = $2)
+            SELECT (SELECT action_id FROM claimed) AS claimed,
+                   (SELECT agent_id FROM owner) AS owner,
+                   e.action_id AS earlier_action, e.request_hash AS earlier_hash,
+                   EXISTS (SELECT 1 FROM action_state s WHERE s.action_id = e.action_id) AS earlier_recorded
+            FROM (SELECT 1) one LEFT JOIN earlier e ON true""";
+
+    /** Claims in (agent, key) order, so that two batches claiming the same keys cannot deadlock. */
+    private final StatementBatcher<Tuple, Claim> claims = new StatementBatcher<>(this::claimAll,
+            t -> db.preparedQuery(CLAIM).execute(t).map(rows -> claimFrom(rows.iterator().next(), t)), BATCH, BATCHES_IN_FLIGHT);
+
+    private Uni<List<Claim>> claimAll(List<Tuple> requests) {
+        Integer[] order = new Integer[requests.size()];
+        Arrays.setAll(order, i -> i);
+        Arrays.sort(order, java.util.Comparator.<Integer, String>comparing(i -> requests.get(i).getString(0))
+                .thenComparing(i -> requests.get(i).getString(1)));
+        List<Tuple> sorted = Arrays.stream(order).map(requests::get).toList();
+        return db.preparedQuery(CLAIM).executeBatch(sorted).map(rows -> {
+            Claim[] out = new Claim[requests.size()];
+            io.vertx.mutiny.sqlclient.RowSet<Row> result = rows;
+            for (int i = 0; i < order.length; i++, result = result.next()) {
+                out[order[i]] = claimFrom(result.iterator().next(), requests.get(order[i]));
+            }
+            return Arrays.asList(out);
+        });
+    }
+
+    private static Claim claimFrom(Row r, Tuple request) {
+        String actionId = request.getString(3);
+        String requestHash = request.getString(2);
+        if (r.getString("claimed") != null) {
+            return new Claim(true, actionId, true, false, null);
+        }
+        String earlier = r.getString("earlier_action");
+        if (earlier != null) {
+            return new Claim(false, earlier, requestHash.equals(r.getString("earlier_hash")),
+                    Boolean.TRUE.equals(r.getBoolean("earlier_recorded")), null);
+        }
+        return new Claim(false, actionId, false, true, r.getString("owner"));
     }
 
     /** Gives a key back when the acceptance failed, so that a retry can succeed. */
