@@ -68,6 +68,23 @@ class ActionResourceIT {
     }
 
     @Test
+    void aVerdictEndsAPendingActionEvenIfItsClockSaysEarlier() {
+        // the router's clock is not ours, and its times travel in milliseconds: a verdict decided within the
+        // millisecond of the acceptance, or on a host whose clock is behind, was dropped and the action stayed PENDING
+        String id = post(token, "{\"actionType\":\"refund.issue\",\"amount\":5}", null);
+        verdict(id, VerdictStatus.AUTONOMOUS, Instant.now().minusSeconds(5));
+        Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                given().auth().oauth2(token).get("/v1/actions/" + id).then().statusCode(200).body("status", equalTo("AUTONOMOUS")));
+        // once final, a later verdict changes nothing
+        verdict(id, VerdictStatus.REJECTED, Instant.now().plusSeconds(5));
+        String other = post(token, "{\"actionType\":\"refund.issue\",\"amount\":6}", null);
+        verdict(other, VerdictStatus.REJECTED, Instant.now().plusSeconds(5));
+        Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                given().auth().oauth2(token).get("/v1/actions/" + other).then().statusCode(200).body("status", equalTo("REJECTED")));
+        given().auth().oauth2(token).get("/v1/actions/" + id).then().statusCode(200).body("status", equalTo("AUTONOMOUS"));
+    }
+
+    @Test
     void malformedActionsGetProblemDetailsNamingTheFieldAndNothingIsSent() {
         String id = "act-" + UUID.randomUUID();
         given().auth().oauth2(token).contentType("application/json")

@@ -226,7 +226,8 @@ public class ActionResource {
     }
 
     private Uni<Response> send(String agentId, ActionRequest request, Map<String, Object> avroParams, String key) {
-        Instant now = Instant.now();
+        // in milliseconds, as the event carries it (timestamp-millis): action_state says what the mesh saw
+        Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         ActionProposed event = ActionProposed.newBuilder()
                 .setEventId(UUID.randomUUID().toString())
                 .setActionId(request.actionId())

@@ -48,7 +48,10 @@ public class ActionStore {
 
     /**
      * Applies a verdict. A final status (AUTONOMOUS, APPROVED, REJECTED, EXPIRED) is never
-     * overwritten, and a verdict never goes back in time, so redelivered or late verdicts are harmless.
+     * overwritten, and an escalated action's verdict never goes back in time, so redelivered or late
+     * verdicts are harmless. Any verdict ends PENDING, whatever its time says: the router's clock is
+     * not the gateway's, and its times travel in milliseconds while ours have microseconds (a verdict
+     * decided within the millisecond of its acceptance looked older than it, and was dropped).
      */
     public Uni<Void> apply(Verdict v, String actionType) {
         return applyAll(List.of(v));
@@ -68,7 +71,7 @@ public class ActionStore {
                     status = EXCLUDED.status, anchor = EXCLUDED.anchor, decided_by = EXCLUDED.decided_by,
                     reason = EXCLUDED.reason, deadline = EXCLUDED.deadline,
                     charter_version = EXCLUDED.charter_version, updated_at = EXCLUDED.updated_at
-                WHERE s.status IN ('PENDING', 'ESCALATED') AND s.updated_at <= EXCLUDED.updated_at""")
+                WHERE s.status = 'PENDING' OR (s.status = 'ESCALATED' AND s.updated_at <= EXCLUDED.updated_at)""")
                 .executeBatch(rows)
                 .replaceWithVoid();
     }
