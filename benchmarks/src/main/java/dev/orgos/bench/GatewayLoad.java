@@ -118,7 +118,7 @@ public final class GatewayLoad {
                         toDecision.add(Duration.between(submitted, decided).toNanos() / 1000);
                         decisionToSeen.add(Duration.between(decided, seen).toNanos() / 1000);
                     } else {
-                        otherAnswers.add(r.status() + " " + r.body());
+                        otherAnswers.add(r.status() + " after " + (System.nanoTime() - sent) / 1_000_000 + " ms: " + r.body());
                     }
                 }));
             }
