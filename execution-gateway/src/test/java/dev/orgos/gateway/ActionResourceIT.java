@@ -152,28 +152,28 @@ class ActionResourceIT {
     }
 
     /**
-     * A crash between claiming the key and recording the acceptance (simulated by removing the
-     * record) must not turn the worker's retry into a 202 for an action that may never have
-     * reached the broker: the retry sends it again (the router decides an action id once).
+     * A crash between claiming the key and noting the broker's acknowledgement (simulated by
+     * clearing the note) must not turn the worker's retry into a 202 for an action that may never
+     * have reached the broker: the retry sends it again (the router decides an action id once).
      */
     @Test
-    void aRetryOfAnAcceptanceThatWasNeverRecordedSendsTheActionAgain() throws Exception {
+    void aRetryOfAnAcceptanceThatWasNeverConfirmedSendsTheActionAgain() throws Exception {
         String id = "lost-" + UUID.randomUUID();
         String body = "{\"actionId\":\"" + id + "\",\"actionType\":\"refund.issue\",\"amount\":12}";
         post(token, body, null);
-        var db = OrgosInfrastructure.endpoints(null);
-        try (var c = java.sql.DriverManager.getConnection(db.jdbcUrl("orgos_gateway"), db.pgUser(), db.pgPassword());
-             var st = c.prepareStatement("DELETE FROM action_state WHERE action_id = ?")) {
-            st.setString(1, id);
-            assertEquals(1, st.executeUpdate());
-        }
+        // as if the gateway had crashed after claiming, before the broker's acknowledgement was noted (and,
+        // as before version 6 of the schema, with no state recorded either)
+        awaitNotedAsSent(id);
+        sql("UPDATE idempotency_key SET sent = false WHERE action_id = ?", id);
+        sql("DELETE FROM action_state WHERE action_id = ?", id);
         given().auth().oauth2(token).contentType("application/json").body(body)
                 .post("/v1/actions").then().statusCode(202).header("Idempotent-Replayed", "true").body("actionId", equalTo(id));
         var copies = kafka.<ActionProposed>await(Topics.ACTIONS.topic(), r -> r.value() != null && r.value().getActionId().equals(id),
                 l -> l.size() >= 2, Duration.ofSeconds(20));
         assertEquals(2, copies.size(), "sent once at first, once more on the retry");
         given().auth().oauth2(token).get("/v1/actions/" + id).then().statusCode(200).body("status", equalTo("PENDING"));
-        // recorded now: a further retry is answered from the record and sends nothing
+        // noted as sent now: a further retry is answered from the record and sends nothing
+        awaitNotedAsSent(id);
         given().auth().oauth2(token).contentType("application/json").body(body)
                 .post("/v1/actions").then().statusCode(202).header("Idempotent-Replayed", "true");
         String marker = post(token, "{\"actionType\":\"refund.issue\"}", null);
@@ -181,6 +181,35 @@ class ActionResourceIT {
                 && (r.value().getActionId().equals(id) || r.value().getActionId().equals(marker)),
                 l -> l.stream().anyMatch(r -> r.value().getActionId().equals(marker)), Duration.ofSeconds(20));
         assertEquals(2, after.stream().filter(r -> r.value().getActionId().equals(id)).count());
+    }
+
+    @Test
+    void aRetryUnderAKeyWithoutAnActionIdSendsTheOriginalActionAgainNotANewOne() throws Exception {
+        String key = "key-" + UUID.randomUUID();
+        String body = "{\"actionType\":\"refund.issue\",\"amount\":13}";
+        String id = post(token, body, key);
+        awaitNotedAsSent(id);
+        sql("UPDATE idempotency_key SET sent = false WHERE action_id = ?", id);
+        given().auth().oauth2(token).contentType("application/json").header("Idempotency-Key", key).body(body)
+                .post("/v1/actions").then().statusCode(202).header("Idempotent-Replayed", "true").body("actionId", equalTo(id));
+        var copies = kafka.<ActionProposed>await(Topics.ACTIONS.topic(), r -> r.value() != null && r.value().getActionId().equals(id),
+                l -> l.size() >= 2, Duration.ofSeconds(20));
+        assertEquals(2, copies.size(), "the same action twice, which the router decides once");
+    }
+
+    private static int sql(String statement, String actionId) throws java.sql.SQLException {
+        var db = OrgosInfrastructure.endpoints(null);
+        try (var c = java.sql.DriverManager.getConnection(db.jdbcUrl("orgos_gateway"), db.pgUser(), db.pgPassword());
+             var st = c.prepareStatement(statement)) {
+            st.setString(1, actionId);
+            return st.executeUpdate();
+        }
+    }
+
+    /** The broker's acknowledgement is noted after the 202, off the worker's path. */
+    private static void awaitNotedAsSent(String actionId) {
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> sql("UPDATE idempotency_key SET sent = true "
+                + "WHERE action_id = ? AND sent", actionId) == 1);
     }
 
     @Test

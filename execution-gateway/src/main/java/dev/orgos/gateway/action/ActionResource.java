@@ -194,17 +194,23 @@ public class ActionResource {
         ActionRequest withId = new ActionRequest(actionId, request.actionType(), request.description(), request.amount(),
                 request.currency(), request.confidence(), request.riskScore(), request.reversible(), request.targetSystem(),
                 request.parameters());
+        // in milliseconds, as the event carries it (timestamp-millis): action_state says what the mesh saw
+        Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        String traceId = Span.current().getSpanContext().isValid() ? Span.current().getSpanContext().getTraceId() : null;
         if (key == null) {
-            return send(agentId, withId, avroParams, null);
+            return store.accepted(actionId, agentId, request.actionType(), traceId, now)
+                    .chain(() -> send(agentId, withId, avroParams, now, traceId, null, true));
         }
         String hash = request.fingerprint();
-        return store.claim(agentId, key, hash, actionId).chain(claim -> {
+        long recording = System.nanoTime();
+        return store.claim(agentId, key, hash, actionId, request.actionType(), traceId, now).chain(claim -> {
+            metrics.recorded(recording);
             if (claim.takenBy() != null) {
                 return Uni.createFrom().item(Problem.response(409, "Action id taken", "Action id " + actionId
                         + " belongs to another agent's action; choose another.", List.of(new Problem.FieldError("actionId", "is already used"))));
             }
             if (claim.fresh()) {
-                return send(agentId, withId, avroParams, key);
+                return send(agentId, withId, avroParams, now, traceId, key, true);
             }
             if (!claim.sameRequest()) {
                 metrics.refused(GatewayMetrics.Refusal.IDEMPOTENCY_KEY_REUSED);
@@ -212,12 +218,16 @@ public class ActionResource {
                         + "' was already used for a different request (action " + claim.actionId() + "); use a new key for a new action.",
                         List.of(new Problem.FieldError("Idempotency-Key", "was used with a different body"))));
             }
-            if (!claim.recorded()) {
-                // claimed, but never confirmed as on the broker (a crash or a failure in between): send
+            if (!claim.sent()) {
+                // claimed, but never noted as on the broker (a crash, a failure, or still on its way): send
                 // it again. The router decides an action id once, so a second copy changes nothing.
                 LOG.infof("Retry of action %s by %s: its first submission was never confirmed, sending it again", claim.actionId(), agentId);
-                return send(agentId, withId, avroParams, null).map(r -> r.getStatus() == 202
-                        ? Response.fromResponse(r).header("Idempotent-Replayed", "true").build() : r);
+                ActionRequest original = withId.actionId().equals(claim.actionId()) ? withId : new ActionRequest(claim.actionId(),
+                        withId.actionType(), withId.description(), withId.amount(), withId.currency(), withId.confidence(),
+                        withId.riskScore(), withId.reversible(), withId.targetSystem(), withId.parameters());
+                return store.accepted(original.actionId(), agentId, original.actionType(), traceId, now)
+                        .chain(() -> send(agentId, original, avroParams, now, traceId, key, false))
+                        .map(r -> r.getStatus() == 202 ? Response.fromResponse(r).header("Idempotent-Replayed", "true").build() : r);
             }
             LOG.debugf("Retry of action %s by %s answered with the original acceptance", claim.actionId(), agentId);
             return Uni.createFrom().item(Response.accepted(Map.of("actionId", claim.actionId(), "status", "PENDING"))
@@ -225,9 +235,13 @@ public class ActionResource {
         });
     }
 
-    private Uni<Response> send(String agentId, ActionRequest request, Map<String, Object> avroParams, String key) {
-        // in milliseconds, as the event carries it (timestamp-millis): action_state says what the mesh saw
-        Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+    /**
+     * Puts the action, already recorded as PENDING, on the broker (acks=all) and answers 202. If the
+     * broker refuses, what this submission recorded ({@code undoOnFailure}) is undone so that a retry
+     * can succeed. Once acknowledged, the claim under {@code key} is noted as sent, off the worker's path.
+     */
+    private Uni<Response> send(String agentId, ActionRequest request, Map<String, Object> avroParams, Instant now, String traceId,
+                               String key, boolean undoOnFailure) {
         ActionProposed event = ActionProposed.newBuilder()
                 .setEventId(UUID.randomUUID().toString())
                 .setActionId(request.actionId())
@@ -243,11 +257,16 @@ public class ActionResource {
                 .setTargetSystem(request.targetSystem())
                 .setParameters(avroParams)
                 .build();
-        String traceId = Span.current().getSpanContext().isValid() ? Span.current().getSpanContext().getTraceId() : null;
+        long sending = System.nanoTime();
         return Uni.createFrom().completionStage(actions.send(Record.of(agentId, event)))
-                .onFailure().call(e -> key == null ? Uni.createFrom().voidItem() : store.release(agentId, key))
-                .chain(() -> store.accepted(request.actionId(), agentId, request.actionType(), traceId, now))
+                .invoke(() -> metrics.sent(sending))
+                .onFailure().call(e -> undoOnFailure ? store.unsent(agentId, key, request.actionId()) : Uni.createFrom().voidItem())
                 .map(ignored -> {
+                    if (key != null) {
+                        store.sent(agentId, key).subscribe().with(done -> {
+                        }, e -> LOG.warnf("Action %s is on the broker but could not be noted as sent (%s); a retry would send it "
+                                + "again, which the router ignores", request.actionId(), e.getMessage()));
+                    }
                     ACCEPTANCE_LOG.accepted(request.actionId(), request.actionType(), agentId);
                     metrics.accepted();
                     return Response.accepted(Map.of("actionId", request.actionId(), "status", "PENDING",

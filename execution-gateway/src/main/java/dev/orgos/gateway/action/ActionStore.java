@@ -20,7 +20,7 @@ public class ActionStore {
     @Inject
     PgPool db;
 
-    /** Records an accepted action as PENDING unless something is already known about it. */
+    /** Records an action as PENDING unless something is already known about it (before it is sent). */
     public Uni<Void> accepted(String actionId, String agentId, String actionType, String traceId, Instant at) {
         return acceptances.submit(Tuple.of(actionId, agentId, actionType, traceId, utc(at)));
     }
@@ -77,36 +77,41 @@ public class ActionStore {
     }
 
     /**
-     * Outcome of claiming an idempotency key: {@code fresh} for this request; otherwise the
-     * action it was first used for, whether that was the same request, and whether that action
-     * was {@code recorded} (on the broker and in action_state) or may have been lost between the
-     * claim and the broker's acknowledgement. {@code takenBy} is set when the action id already
-     * belongs to another agent, and then nothing was claimed.
+     * Outcome of claiming an idempotency key: {@code fresh} for this request (and then the action is
+     * recorded as PENDING by the same statement); otherwise the action it was first used for, whether
+     * that was the same request, and whether that action was noted as {@code sent} (acknowledged by
+     * the broker) or may have been lost between the claim and the acknowledgement. {@code takenBy} is
+     * set when the action id already belongs to another agent, and then nothing was claimed.
      */
-    public record Claim(boolean fresh, String actionId, boolean sameRequest, boolean recorded, String takenBy) {
+    public record Claim(boolean fresh, String actionId, boolean sameRequest, boolean sent, String takenBy) {
     }
 
     /**
-     * Claims (agent, key) for this request in one statement, unless the action id is another agent's:
-     * the statement checks ownership, claims, and reads what was there before (every part of one
-     * statement sees the same snapshot, so a fresh claim reads nothing back). Concurrent claims share
-     * a round trip and a commit.
+     * Claims (agent, key) for this request and, when the claim is fresh, records the action as
+     * PENDING, in one statement, unless the action id is another agent's: the statement checks
+     * ownership, claims, records, and reads what was there before (every part of one statement sees
+     * the same snapshot, so a fresh claim reads nothing back). Concurrent claims share a round trip
+     * and a commit.
      */
-    public Uni<Claim> claim(String agentId, String key, String requestHash, String actionId) {
-        return claims.submit(Tuple.of(agentId, key, requestHash, actionId));
+    public Uni<Claim> claim(String agentId, String key, String requestHash, String actionId, String actionType, String traceId,
+                            Instant at) {
+        return claims.submit(Tuple.from(Arrays.asList(agentId, key, requestHash, actionId, actionType, traceId, utc(at))));
     }
 
     private static final String CLAIM = """
             WITH owner AS (SELECT agent_id FROM action_state WHERE action_id = $4),
                  claimed AS (
                      INSERT INTO idempotency_key (agent_id, key, request_hash, action_id, created_at)
-                     SELECT $1, $2, $3, $4, now() WHERE NOT EXISTS (SELECT 1 FROM owner WHERE agent_id <> $1)
+                     SELECT $1, $2, $3, $4, $7 WHERE NOT EXISTS (SELECT 1 FROM owner WHERE agent_id <> $1)
                      ON CONFLICT (agent_id, key) DO NOTHING RETURNING action_id),
-                 earlier AS (SELECT action_id, request_hash FROM idempotency_key WHERE agent_id = $1 AND key = $2)
+                 recorded AS (
+                     INSERT INTO action_state (action_id, agent_id, action_type, status, trace_id, submitted_at, updated_at)
+                     SELECT action_id, $1, $5, 'PENDING', $6, $7, $7 FROM claimed
+                     ON CONFLICT (action_id) DO NOTHING),
+                 earlier AS (SELECT action_id, request_hash, sent FROM idempotency_key WHERE agent_id = $1 AND key = $2)
             SELECT (SELECT action_id FROM claimed) AS claimed,
                    (SELECT agent_id FROM owner) AS owner,
-                   e.action_id AS earlier_action, e.request_hash AS earlier_hash,
-                   EXISTS (SELECT 1 FROM action_state s WHERE s.action_id = e.action_id) AS earlier_recorded
+                   e.action_id AS earlier_action, e.request_hash AS earlier_hash, e.sent AS earlier_sent
             FROM (SELECT 1) one LEFT JOIN earlier e ON true""";
 
     /** Claims in (agent, key) order, so that two batches claiming the same keys cannot deadlock. */
@@ -138,15 +143,40 @@ public class ActionStore {
         String earlier = r.getString("earlier_action");
         if (earlier != null) {
             return new Claim(false, earlier, requestHash.equals(r.getString("earlier_hash")),
-                    Boolean.TRUE.equals(r.getBoolean("earlier_recorded")), null);
+                    Boolean.TRUE.equals(r.getBoolean("earlier_sent")), null);
         }
         return new Claim(false, actionId, false, true, r.getString("owner"));
     }
 
-    /** Gives a key back when the acceptance failed, so that a retry can succeed. */
-    public Uni<Void> release(String agentId, String key) {
-        return db.preparedQuery("DELETE FROM idempotency_key WHERE agent_id = $1 AND key = $2").execute(Tuple.of(agentId, key))
-                .replaceWithVoid();
+    /**
+     * Notes that the broker acknowledged the action claimed under (agent, key), so that a retry is
+     * answered without sending it again. Not awaited by the worker: if this is lost, a retry sends the
+     * action once more, and the router decides it once.
+     */
+    public Uni<Void> sent(String agentId, String key) {
+        return sends.submit(Tuple.of(agentId, key));
+    }
+
+    private static final String SENT = "UPDATE idempotency_key SET sent = true WHERE agent_id = $1 AND key = $2";
+
+    private final StatementBatcher<Tuple, Void> sends = new StatementBatcher<>(
+            rows -> db.preparedQuery(SENT).executeBatch(rows.stream().sorted(BY_AGENT_AND_KEY).toList())
+                    .map(done -> java.util.Collections.nCopies(rows.size(), (Void) null)),
+            row -> db.preparedQuery(SENT).execute(row).replaceWithVoid(),
+            BATCH, BATCHES_IN_FLIGHT);
+
+    private static final java.util.Comparator<Tuple> BY_AGENT_AND_KEY = java.util.Comparator.<Tuple, String>comparing(t -> t.getString(0))
+            .thenComparing(t -> t.getString(1));
+
+    /**
+     * Undoes a submission that could not be sent, so that a retry can succeed: gives the key back
+     * (when there is one) and forgets the PENDING state recorded for it.
+     */
+    public Uni<Void> unsent(String agentId, String key, String actionId) {
+        Uni<Void> forget = db.preparedQuery("DELETE FROM action_state WHERE action_id = $1 AND agent_id = $2 AND status = 'PENDING'")
+                .execute(Tuple.of(actionId, agentId)).replaceWithVoid();
+        return key == null ? forget : db.preparedQuery("DELETE FROM idempotency_key WHERE agent_id = $1 AND key = $2")
+                .execute(Tuple.of(agentId, key)).chain(() -> forget);
     }
 
     /** Records the reported outcome once; false when one was already recorded. */
