@@ -47,6 +47,7 @@ public final class GatewayLoad {
             int warmUp = Integer.getInteger("orgos.bench.warmup", 20_000);
             System.out.printf(Locale.ROOT, "Warming up with %,d actions...%n", warmUp);
             run(http, tokens, warmUp, 64, null);
+            System.out.printf(Locale.ROOT, "Measuring %,d actions, 64 in flight...%n", n);
             List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
             long start = System.nanoTime();
             int ok = run(http, tokens, n, 64, latencies);
@@ -58,6 +59,8 @@ public final class GatewayLoad {
             // latency is the gateway's at that rate and not a queue of 64 waiting for each other
             drain(mesh);
             List<Long> paced = Collections.synchronizedList(new ArrayList<>());
+            // the slowest answer in each second: a stall (a pause, a slow commit) shows as one bad second
+            long[] worstPerSecond = new long[10];
             tokens.clear();
             for (int i = 0; i < 500; i++) {
                 tokens.add(DevTokens.agent("paced-agent-" + i, Duration.ofHours(1)));
@@ -65,6 +68,7 @@ public final class GatewayLoad {
             int pacedCount = rate * 10;
             List<CompletableFuture<?>> pacedAll = new ArrayList<>();
             AtomicInteger pacedOk = new AtomicInteger();
+            Map<String, Double> before = submissionStages(url);
             long p0 = System.nanoTime();
             for (int i = 0; i < pacedCount; i++) {
                 // timed from when it was due, not when it left: a late driver must not hide a slow gateway
@@ -73,7 +77,12 @@ public final class GatewayLoad {
                 pacedAll.add(http.post("/v1/actions", tokens.get(i % tokens.size()), action()).thenAccept(r -> {
                     if (r.status() == 202) {
                         pacedOk.incrementAndGet();
-                        paced.add((System.nanoTime() - sent) / 1000);
+                        long micros = (System.nanoTime() - sent) / 1000;
+                        paced.add(micros);
+                        int second = (int) Math.min(9, (sent - p0) / 1_000_000_000L);
+                        synchronized (worstPerSecond) {
+                            worstPerSecond[second] = Math.max(worstPerSecond[second], micros);
+                        }
                     }
                 }));
             }
@@ -81,6 +90,11 @@ public final class GatewayLoad {
             double pacedSeconds = (System.nanoTime() - p0) / 1e9;
             System.out.printf(Locale.ROOT, "POST /v1/actions at %,d/s offered: %,d of %,d accepted in %.1f s; %s%n",
                     rate, pacedOk.get(), pacedCount, pacedSeconds, percentiles(paced));
+            Map<String, Double> after = submissionStages(url);
+            System.out.printf(Locale.ROOT, "  the gateway's own account, on average: recording %.1f ms, sending until the broker's acknowledgement %.1f ms%n",
+                    mean(before, after, "recording"), mean(before, after, "sending"));
+            System.out.printf(Locale.ROOT, "  slowest answer in each of the 10 seconds: %s ms%n", java.util.Arrays.stream(worstPerSecond)
+                    .mapToObj(w -> String.format(Locale.ROOT, "%.0f", w / 1000.0)).collect(java.util.stream.Collectors.joining(" ")));
 
             drain(mesh);
             // at 1,000/s: POST, then long-poll until the autonomous verdict is visible. Fresh agents: the
@@ -133,6 +147,30 @@ public final class GatewayLoad {
             }
             http.close();
         }
+    }
+
+    /** The gateway's submission timers (seconds and counts), from its Prometheus endpoint. */
+    static Map<String, Double> submissionStages(String url) throws Exception {
+        var client = java.net.http.HttpClient.newHttpClient();
+        String text = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + "/q/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        Map<String, Double> out = new java.util.HashMap<>();
+        for (String line : text.split("\n")) {
+            java.util.regex.Matcher m = STAGE.matcher(line);
+            if (m.find()) {
+                out.put(m.group(1) + "_" + m.group(2), Double.parseDouble(m.group(3)));
+            }
+        }
+        return out;
+    }
+
+    private static final java.util.regex.Pattern STAGE =
+            java.util.regex.Pattern.compile("^orgos_gateway_submission_(\\w+?)_seconds_(sum|count)\\{?[^ ]*\\s+([0-9.eE+-]+)");
+
+    static double mean(Map<String, Double> before, Map<String, Double> after, String stage) {
+        double sum = after.getOrDefault(stage + "_sum", 0.0) - before.getOrDefault(stage + "_sum", 0.0);
+        double count = after.getOrDefault(stage + "_count", 0.0) - before.getOrDefault(stage + "_count", 0.0);
+        return count == 0 ? Double.NaN : sum / count * 1000;
     }
 
     /** Lets the earlier phase's verdicts drain, so that the next phase measures its own. */
