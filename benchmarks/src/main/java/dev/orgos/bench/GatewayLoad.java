@@ -23,7 +23,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *     (the capacity: a closed loop, so its latency is mostly the 64 queued behind each other);
  * (2) POST latency at a fixed rate (default 1,000 actions/s) for 10 s, open loop;
  * (3) at that rate, the time from each POST to its autonomous verdict being visible to the worker (a long
- *     poll issued right after the 202).
+ *     poll issued right after the 202);
+ * (4) the same, with the verdict awaited in the POST's own answer ({@code Prefer: wait=10}).
  * Usage: java [-Dorgos.bench.trace-sampling=0.1] -cp "benchmarks/target/classes:benchmarks/target/lib/*" -Dorgos.bench.warmup=20000 ... dev.orgos.bench.GatewayLoad [N] [RATE]
  */
 public final class GatewayLoad {
@@ -97,55 +98,69 @@ public final class GatewayLoad {
                     .mapToObj(w -> String.format(Locale.ROOT, "%.0f", w / 1000.0)).collect(java.util.stream.Collectors.joining(" ")));
 
             drain(mesh);
-            // at 1,000/s: POST, then long-poll until the autonomous verdict is visible. Fresh agents: the
-            // first phase used up the others' hourly refund budgets, and over budget means escalated.
-            tokens.clear();
-            for (int i = 0; i < 500; i++) {
-                tokens.add(DevTokens.agent("verdict-agent-" + i, Duration.ofHours(1)));
-            }
-            List<Long> toVerdict = Collections.synchronizedList(new ArrayList<>());
-            List<String> otherAnswers = Collections.synchronizedList(new ArrayList<>());
-            // where the time goes: accepted (submittedAt) to decided (the verdict's time), and decided to seen by the worker
-            List<Long> toDecision = Collections.synchronizedList(new ArrayList<>());
-            List<Long> decisionToSeen = Collections.synchronizedList(new ArrayList<>());
-            int count = Math.min(5_000, rate * 10); // at most 10 per agent: within the budget of 20 an hour
-            List<CompletableFuture<?>> all = new ArrayList<>();
-            long t0 = System.nanoTime();
-            for (int i = 0; i < count; i++) {
-                long sent = t0 + i * (1_000_000_000L / rate);
-                waitUntil(sent);
-                String token = tokens.get(i % tokens.size());
-                all.add(http.post("/v1/actions", token, action()).thenCompose(r -> {
-                    java.util.regex.Matcher m = ACTION_ID.matcher(r.body());
-                    if (r.status() != 202 || !m.find()) {
-                        // counted below as another answer
-                        return java.util.concurrent.CompletableFuture.completedFuture(new LeanHttp.Response(r.status(), "POST answered: " + r.body()));
-                    }
-                    String id = m.group(1);
-                    return http.get("/v1/actions/" + id + "?waitSeconds=10", token);
-                }).thenAccept(r -> {
-                    if (r.body().contains("\"status\":\"AUTONOMOUS\"")) {
-                        toVerdict.add((System.nanoTime() - sent) / 1000);
-                        Instant seen = Instant.now();
-                        Instant submitted = Instant.parse(r.body().replaceAll(".*\"submittedAt\":\"([^\"]+)\".*", "$1"));
-                        Instant decided = Instant.parse(r.body().replaceAll(".*\"updatedAt\":\"([^\"]+)\".*", "$1"));
-                        toDecision.add(Duration.between(submitted, decided).toNanos() / 1000);
-                        decisionToSeen.add(Duration.between(decided, seen).toNanos() / 1000);
-                    } else {
-                        otherAnswers.add(r.status() + " after " + (System.nanoTime() - sent) / 1_000_000 + " ms: " + r.body());
-                    }
-                }));
-            }
-            CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
-            System.out.printf(Locale.ROOT, "at %,d actions/s, POST to autonomous verdict visible: %,d of %,d verdicts; %s%n",
-                    rate, toVerdict.size(), count, percentiles(toVerdict));
-            System.out.printf(Locale.ROOT, "  of which accepted to decided by the router: %s%n", percentiles(toDecision));
-            System.out.printf(Locale.ROOT, "  and decided to seen by the worker's long poll: %s%n", percentiles(decisionToSeen));
-            if (!otherAnswers.isEmpty()) {
-                System.out.printf(Locale.ROOT, "  %,d answers were not an autonomous verdict, for example: %s%n", otherAnswers.size(),
-                        otherAnswers.get(0));
-            }
+            // at the rate: POST, then long-poll until the autonomous verdict is visible; then the same with the
+            // verdict awaited in the POST itself (Prefer: wait), one request instead of two
+            verdicts(http, rate, "verdict-agent-", false);
+            drain(mesh);
+            verdicts(http, rate, "prefer-agent-", true);
             http.close();
+        }
+    }
+
+    /**
+     * At {@code rate}, POST and learn each autonomous verdict: with a long poll after the 202, or
+     * ({@code inThePost}) from the POST's own answer, asked to wait for it. Fresh agents each time: the
+     * earlier phases used up the others' hourly refund budgets, and over budget means escalated.
+     */
+    static void verdicts(LeanHttp http, int rate, String agents, boolean inThePost) {
+        List<String> tokens = new ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            tokens.add(DevTokens.agent(agents + i, Duration.ofHours(1)));
+        }
+        List<Long> toVerdict = Collections.synchronizedList(new ArrayList<>());
+        List<String> otherAnswers = Collections.synchronizedList(new ArrayList<>());
+        // where the time goes: accepted (submittedAt) to decided (the verdict's time), and decided to seen by the worker
+        List<Long> toDecision = Collections.synchronizedList(new ArrayList<>());
+        List<Long> decisionToSeen = Collections.synchronizedList(new ArrayList<>());
+        int count = Math.min(5_000, rate * 10); // at most 10 per agent: within the budget of 20 an hour
+        List<CompletableFuture<?>> all = new ArrayList<>();
+        long t0 = System.nanoTime();
+        for (int i = 0; i < count; i++) {
+            long sent = t0 + i * (1_000_000_000L / rate);
+            waitUntil(sent);
+            String token = tokens.get(i % tokens.size());
+            CompletableFuture<LeanHttp.Response> answered = inThePost
+                    ? http.post("/v1/actions", token, action(), "Prefer", "wait=10")
+                    : http.post("/v1/actions", token, action()).thenCompose(r -> {
+                        java.util.regex.Matcher m = ACTION_ID.matcher(r.body());
+                        if (r.status() != 202 || !m.find()) {
+                            // counted below as another answer
+                            return CompletableFuture.completedFuture(new LeanHttp.Response(r.status(), "POST answered: " + r.body()));
+                        }
+                        return http.get("/v1/actions/" + m.group(1) + "?waitSeconds=10", token);
+                    });
+            all.add(answered.thenAccept(r -> {
+                if (r.body().contains("\"status\":\"AUTONOMOUS\"")) {
+                    toVerdict.add((System.nanoTime() - sent) / 1000);
+                    Instant seen = Instant.now();
+                    Instant submitted = Instant.parse(r.body().replaceAll(".*\"submittedAt\":\"([^\"]+)\".*", "$1"));
+                    Instant decided = Instant.parse(r.body().replaceAll(".*\"updatedAt\":\"([^\"]+)\".*", "$1"));
+                    toDecision.add(Duration.between(submitted, decided).toNanos() / 1000);
+                    decisionToSeen.add(Duration.between(decided, seen).toNanos() / 1000);
+                } else {
+                    otherAnswers.add(r.status() + " after " + (System.nanoTime() - sent) / 1_000_000 + " ms: " + r.body());
+                }
+            }));
+        }
+        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
+        System.out.printf(Locale.ROOT, "at %,d actions/s, POST to autonomous verdict visible (%s): %,d of %,d verdicts; %s%n",
+                rate, inThePost ? "in the POST's answer, Prefer: wait=10" : "by a long poll after the 202", toVerdict.size(), count,
+                percentiles(toVerdict));
+        System.out.printf(Locale.ROOT, "  of which submitted to decided by the router: %s%n", percentiles(toDecision));
+        System.out.printf(Locale.ROOT, "  and decided to seen by the worker: %s%n", percentiles(decisionToSeen));
+        if (!otherAnswers.isEmpty()) {
+            System.out.printf(Locale.ROOT, "  %,d answers were not an autonomous verdict, for example: %s%n", otherAnswers.size(),
+                    otherAnswers.get(0));
         }
     }
 

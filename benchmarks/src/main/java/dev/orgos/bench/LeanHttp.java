@@ -36,16 +36,23 @@ final class LeanHttp implements AutoCloseable {
     }
 
     CompletableFuture<Response> post(String path, String token, String json) {
-        return send(HttpMethod.POST, path, token, Buffer.buffer(json));
+        return send(HttpMethod.POST, path, token, Buffer.buffer(json), null, null);
+    }
+
+    CompletableFuture<Response> post(String path, String token, String json, String header, String value) {
+        return send(HttpMethod.POST, path, token, Buffer.buffer(json), header, value);
     }
 
     CompletableFuture<Response> get(String path, String token) {
-        return send(HttpMethod.GET, path, token, null);
+        return send(HttpMethod.GET, path, token, null, null, null);
     }
 
-    private CompletableFuture<Response> send(HttpMethod method, String path, String token, Buffer body) {
+    private CompletableFuture<Response> send(HttpMethod method, String path, String token, Buffer body, String header, String value) {
         RequestOptions options = new RequestOptions().setMethod(method).setHost(host).setPort(port).setURI(path)
                 .putHeader("Authorization", "Bearer " + token);
+        if (header != null) {
+            options.putHeader(header, value);
+        }
         if (body != null) {
             options.putHeader("Content-Type", "application/json");
         }

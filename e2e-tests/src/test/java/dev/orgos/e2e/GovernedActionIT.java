@@ -82,8 +82,10 @@ class GovernedActionIT {
     @Test
     void inBoundsActionIsAutonomousAndOutOfBoundsOneIsApprovedByAHumanWithEveryStepInTheLedger() throws Exception {
         // in bounds: autonomous, in milliseconds, with a ledger fact naming the anchor
-        String small = worker.submit(Action.of("e2e-small-" + UUID.randomUUID(), "refund.issue").amount(120, "EUR").confidence(0.95));
-        ActionState autonomous = worker.awaitFinal(small, WAIT);
+        // (the verdict comes back in the submission's own answer: Prefer: wait)
+        ActionState autonomous = worker.submitAndAwait(Action.of("e2e-small-" + UUID.randomUUID(), "refund.issue").amount(120, "EUR")
+                .confidence(0.95), WAIT);
+        String small = autonomous.actionId();
         assertEquals("AUTONOMOUS", autonomous.status());
         assertTrue(autonomous.mayProceed());
         List<JsonNode> smallEntries = ledger(small, 1);

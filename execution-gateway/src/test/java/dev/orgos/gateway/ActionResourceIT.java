@@ -257,6 +257,38 @@ class ActionResourceIT {
     }
 
     @Test
+    void aSubmissionThatPrefersToWaitIsAnsweredWithItsVerdict() throws Exception {
+        String id = "act-" + UUID.randomUUID();
+        var pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            var answer = pool.submit(() -> given().auth().oauth2(token).contentType("application/json").header("Prefer", "wait=15")
+                    .body("{\"actionId\":\"" + id + "\",\"actionType\":\"refund.issue\",\"amount\":8}").post("/v1/actions"));
+            // the router's part, played here: the verdict follows the action onto the mesh
+            kafka.<ActionProposed>await(Topics.ACTIONS.topic(), r -> r.value() != null && r.value().getActionId().equals(id),
+                    l -> !l.isEmpty(), Duration.ofSeconds(20));
+            verdict(id, VerdictStatus.APPROVED, Instant.now().plusSeconds(1));
+            var r = answer.get(20, java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals(202, r.statusCode(), r.asString());
+            assertEquals("wait=15", r.header("Preference-Applied"));
+            assertTrue(r.header("Location").endsWith("/v1/actions/" + id));
+            assertEquals("APPROVED", r.path("status"));
+            assertEquals(Boolean.TRUE, r.path("mayProceed"));
+        } finally {
+            pool.shutdownNow();
+        }
+        // no verdict within the wait: the 202 says PENDING, as without the preference
+        Instant start = Instant.now();
+        given().auth().oauth2(token).contentType("application/json").header("Prefer", "respond-async, wait=1")
+                .body("{\"actionType\":\"refund.issue\",\"amount\":9}").post("/v1/actions")
+                .then().statusCode(202).header("Preference-Applied", "wait=1").body("status", equalTo("PENDING"));
+        assertTrue(Duration.between(start, Instant.now()).toMillis() >= 900, "it waited");
+        // a preference not understood is ignored
+        given().auth().oauth2(token).contentType("application/json").header("Prefer", "wait=soon")
+                .body("{\"actionType\":\"refund.issue\",\"amount\":9}").post("/v1/actions")
+                .then().statusCode(202).header("Preference-Applied", org.hamcrest.Matchers.nullValue()).body("status", equalTo("PENDING"));
+    }
+
+    @Test
     void cloudEventsAreAcceptedInStructuredAndBinaryMode() {
         String structured = "ce-" + UUID.randomUUID();
         given().auth().oauth2(token).contentType("application/cloudevents+json")

@@ -20,8 +20,8 @@ import java.util.function.Supplier;
  *
  * <pre>{@code
  * var client = new WorkerClient(URI.create("http://127.0.0.1:8080"), () -> token);
- * String id = client.submit(Action.of(null, "refund.issue").amount(120, "EUR").confidence(0.95));
- * ActionState verdict = client.awaitFinal(id, Duration.ofMinutes(5));
+ * ActionState verdict = client.submitAndAwait(Action.of(null, "refund.issue").amount(120, "EUR").confidence(0.95),
+ *         Duration.ofMinutes(5));
  * if (verdict.mayProceed()) { ... }
  * }</pre>
  *
@@ -54,19 +54,42 @@ public final class WorkerClient {
 
     /** Submits the action and returns its id (the one given, or a new one). */
     public String submit(Action action) {
+        return read(post(action, 0).body()).get("actionId").asText();
+    }
+
+    /**
+     * Submits the action and waits until its verdict is final or {@code timeout} passes, in one request
+     * when the verdict comes within a minute (the gateway's {@code Prefer: wait}): an autonomous verdict
+     * arrives with the POST's answer. Past that, it long-polls as {@link #awaitFinal} does.
+     */
+    public ActionState submitAndAwait(Action action, Duration timeout) {
+        Instant deadline = Instant.now().plus(timeout);
+        HttpResponse<String> r = post(action, (int) Math.max(1, Math.min(60, timeout.toSeconds())));
+        ActionState state = state(r.body());
+        if (state.isFinal() || !Instant.now().isBefore(deadline)) {
+            return state;
+        }
+        return awaitFinal(state.actionId(), Duration.between(Instant.now(), deadline));
+    }
+
+    private HttpResponse<String> post(Action action, int waitSeconds) {
         Action withId = action.actionId() != null ? action
                 : new Action(UUID.randomUUID().toString(), action.actionType(), action.description(), action.amount(),
                 action.currency(), action.confidence(), action.riskScore(), action.reversible(), action.targetSystem(),
                 action.parameters());
         HttpRequest request;
         try {
-            request = HttpRequest.newBuilder(gateway.resolve("/v1/actions"))
+            HttpRequest.Builder b = HttpRequest.newBuilder(gateway.resolve("/v1/actions"))
                     .header(authHeader, authValue.get())
                     .header("Content-Type", "application/json")
                     // the same key on every retry: the gateway answers a retry with the original acceptance
                     .header("Idempotency-Key", withId.actionId())
                     .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(withId)))
-                    .timeout(Duration.ofSeconds(30)).build();
+                    .timeout(Duration.ofSeconds(30L + waitSeconds));
+            if (waitSeconds > 0) {
+                b.header("Prefer", "wait=" + waitSeconds);
+            }
+            request = b.build();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -74,7 +97,15 @@ public final class WorkerClient {
         if (r.statusCode() != 202) {
             throw new GatewayException(r.statusCode(), r.body());
         }
-        return read(r.body()).get("actionId").asText();
+        return r;
+    }
+
+    private static ActionState state(String body) {
+        try {
+            return JSON.readValue(body, ActionState.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public ActionState get(String actionId) {
@@ -88,11 +119,7 @@ public final class WorkerClient {
         if (r.statusCode() != 200) {
             throw new GatewayException(r.statusCode(), r.body());
         }
-        try {
-            return JSON.readValue(r.body(), ActionState.class);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return state(r.body());
     }
 
     /** Waits until the verdict is final (allowed, rejected or expired), or the timeout passes: long polls, no busy loop. */

@@ -97,20 +97,63 @@ public class ActionResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Response> submit(ActionRequest request, @HeaderParam("Idempotency-Key") String idempotencyKey,
                                 @HeaderParam("ce-specversion") String ceSpecVersion, @HeaderParam("ce-type") String ceType,
-                                @HeaderParam("ce-id") String ceId, @HeaderParam("ce-source") String ceSource) {
+                                @HeaderParam("ce-id") String ceId, @HeaderParam("ce-source") String ceSource,
+                                @HeaderParam("Prefer") String prefer) {
         if (ceSpecVersion != null) {
             List<Problem.FieldError> ce = cloudEventProblems(ceSpecVersion, ceType, ceId, ceSource, "ce-");
             if (!ce.isEmpty()) {
                 return Uni.createFrom().item(Problem.response(400, "Invalid CloudEvent", "The CloudEvent headers are not valid.", ce));
             }
         }
-        return accept(request, idempotencyKey != null ? idempotencyKey : ceId);
+        return awaitingVerdict(accept(request, idempotencyKey != null ? idempotencyKey : ceId), prefer);
+    }
+
+    /**
+     * {@code Prefer: wait=N} (RFC 7240, N at most 60 seconds): the 202 waits until the action's state
+     * is final or N seconds have passed, and carries that state, so that a worker learns an
+     * autonomous verdict from its POST alone, without a second request. Like any preference it is
+     * advisory: one the gateway does not understand is ignored, and {@code Preference-Applied} says
+     * when it was honoured.
+     */
+    private Uni<Response> awaitingVerdict(Uni<Response> accepted, String prefer) {
+        int wait = preferredWait(prefer);
+        if (wait <= 0) {
+            return accepted;
+        }
+        Instant deadline = Instant.now().plusSeconds(wait);
+        String agentId = caller.id();
+        return accepted.chain(r -> {
+            if (r.getStatus() != 202 || !(r.getEntity() instanceof Map<?, ?> body) || !(body.get("actionId") instanceof String id)) {
+                return Uni.createFrom().item(r);
+            }
+            return poll(id, agentId, deadline).map(view -> view == null ? r
+                    : Response.fromResponse(r).entity(view).header("Preference-Applied", "wait=" + wait).build());
+        });
+    }
+
+    /** The {@code wait} preference in seconds (capped at 60), or 0 when there is none or it is not a number. */
+    static int preferredWait(String prefer) {
+        if (prefer == null) {
+            return 0;
+        }
+        for (String preference : prefer.split(",")) {
+            String[] nameValue = preference.split(";")[0].trim().split("=", 2);
+            if (nameValue.length == 2 && nameValue[0].trim().equalsIgnoreCase("wait")) {
+                try {
+                    return Math.max(0, Math.min(60, Integer.parseInt(nameValue[1].trim().replace("\"", ""))));
+                } catch (NumberFormatException e) {
+                    return 0;
+                }
+            }
+        }
+        return 0;
     }
 
     /** CloudEvents 1.0, structured mode: the event is the body, the action is its {@code data}. */
     @POST
     @Consumes("application/cloudevents+json")
-    public Uni<Response> submitCloudEvent(JsonNode event, @HeaderParam("Idempotency-Key") String idempotencyKey) {
+    public Uni<Response> submitCloudEvent(JsonNode event, @HeaderParam("Idempotency-Key") String idempotencyKey,
+                                          @HeaderParam("Prefer") String prefer) {
         if (event == null || !event.isObject()) {
             return Uni.createFrom().item(Problem.response(400, "Invalid CloudEvent", "The body must be a CloudEvent JSON object.",
                     List.of(new Problem.FieldError("(body)", "must be a JSON object"))));
@@ -130,7 +173,7 @@ public class ActionResource {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             return Uni.createFrom().item(new dev.orgos.service.problem.ProblemMappers().unreadableJson(e));
         }
-        return accept(request, idempotencyKey != null ? idempotencyKey : text(event, "id"));
+        return awaitingVerdict(accept(request, idempotencyKey != null ? idempotencyKey : text(event, "id")), prefer);
     }
 
     private static String text(JsonNode n, String field) {
