@@ -240,12 +240,13 @@ public class ActionResource {
         // in milliseconds, as the event carries it (timestamp-millis): action_state says what the mesh saw
         Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         String traceId = Span.current().getSpanContext().isValid() ? Span.current().getSpanContext().getTraceId() : null;
+        long recording = System.nanoTime();
         if (key == null) {
             return store.accepted(actionId, agentId, request.actionType(), traceId, now)
+                    .invoke(() -> metrics.recorded(recording))
                     .chain(() -> send(agentId, withId, avroParams, now, traceId, null, true));
         }
         String hash = request.fingerprint();
-        long recording = System.nanoTime();
         return store.claim(agentId, key, hash, actionId, request.actionType(), traceId, now).chain(claim -> {
             metrics.recorded(recording);
             if (claim.takenBy() != null) {
