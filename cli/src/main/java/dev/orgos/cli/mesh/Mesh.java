@@ -137,12 +137,16 @@ public final class Mesh implements AutoCloseable {
 
     private Process launch(Service s, String instance, int port, Path publicKey, Map<String, String> extraConfig) {
         Endpoints e = infra.endpoints();
-        List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx384m", "-XX:+UseSerialGC",
-                "--enable-native-access=ALL-UNNAMED"));
         // for measuring: e.g. -Dorgos.jvm-args.execution-gateway=-XX:StartFlightRecording=filename=gw.jfr
-        String jvmArgs = System.getProperty("orgos.jvm-args." + s.module);
-        if (jvmArgs != null && !jvmArgs.isBlank()) {
-            cmd.addAll(List.of(jvmArgs.trim().split("\\s+")));
+        String jvmArgs = System.getProperty("orgos.jvm-args." + s.module, "").trim();
+        List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx384m", "--enable-native-access=ALL-UNNAMED"));
+        // one collector thread suits a small service on a small machine; the JVM refuses two collectors,
+        // so a collector chosen in the extra arguments replaces it
+        if (!jvmArgs.matches(".*-XX:\\+Use\\w+GC.*")) {
+            cmd.add("-XX:+UseSerialGC");
+        }
+        if (!jvmArgs.isEmpty()) {
+            cmd.addAll(List.of(jvmArgs.split("\\s+")));
         }
         Map<String, String> config = new java.util.LinkedHashMap<>();
         if (s == Service.CONSOLE) {
