@@ -52,22 +52,20 @@ public class ActionStore {
     private static final java.util.Comparator<Tuple> BY_ACTION_ID = java.util.Comparator.comparing(t -> t.getString(0));
 
     /**
-     * Applies a verdict. A final status (AUTONOMOUS, APPROVED, REJECTED, EXPIRED) is never
+     * Applies verdicts. A final status (AUTONOMOUS, APPROVED, REJECTED, EXPIRED) is never
      * overwritten, and an escalated action's verdict never goes back in time, so redelivered or late
      * verdicts are harmless. Any verdict ends PENDING, whatever its time says: the router's clock is
      * not the gateway's, and its times travel in milliseconds while ours have microseconds (a verdict
      * decided within the millisecond of its acceptance looked older than it, and was dropped).
+     * Verdicts are applied in one round trip, in topic order (a later verdict for an action wins).
      */
-    public Uni<Void> apply(Verdict v, String actionType) {
-        return applyAll(List.of(v));
-    }
-
-    /** Applies verdicts in one round trip, in topic order (a later verdict for an action wins). */
     public Uni<Void> applyAll(List<Verdict> verdicts) {
         // in action id order (a stable sort: one action's verdicts keep their topic order), like acceptances
-        List<Tuple> rows = verdicts.stream().sorted(java.util.Comparator.comparing(Verdict::getActionId)).map(v -> Tuple.from(Arrays.asList(v.getActionId(), v.getAgentId(), "unknown",
-                v.getStatus().name(), v.getAnchor().getRole(), String.join(",", v.getDecidedBy()), v.getReason(),
-                v.getDeadline() == null ? null : utc(v.getDeadline()), v.getCharterVersion(), utc(v.getOccurredAt())))).toList();
+        List<Tuple> rows = verdicts.stream().sorted(java.util.Comparator.comparing(Verdict::getActionId))
+                .map(v -> Tuple.from(Arrays.asList(v.getActionId(), v.getAgentId(), "unknown", v.getStatus().name(),
+                        v.getAnchor().getRole(), String.join(",", v.getDecidedBy()), v.getReason(),
+                        v.getDeadline() == null ? null : utc(v.getDeadline()), v.getCharterVersion(), utc(v.getOccurredAt()))))
+                .toList();
         return db.preparedQuery("""
                 INSERT INTO action_state AS s (action_id, agent_id, action_type, status, anchor, decided_by, reason,
                                                deadline, charter_version, submitted_at, updated_at)
