@@ -37,10 +37,7 @@ public final class GatewayLoad {
                 config(), System.out::println,
                 EnumSet.of(Service.EXECUTION_GATEWAY, Service.COORDINATION_ROUTER))) {
             String url = mesh.url(Service.EXECUTION_GATEWAY);
-            List<String> tokens = new ArrayList<>();
-            for (int i = 0; i < 500; i++) {
-                tokens.add(DevTokens.agent("load-agent-" + i, Duration.ofHours(1)));
-            }
+            List<String> tokens = agents("load-agent-");
             // 64 submissions in flight, and in the second phase a long poll beside each: 256 connections at most
             LeanHttp http = new LeanHttp(url, 256);
             // warm-up: a fresh JVM keeps compiling hot code for the first tens of seconds (C2 took a third of the
@@ -62,10 +59,7 @@ public final class GatewayLoad {
             List<Long> paced = Collections.synchronizedList(new ArrayList<>());
             // the slowest answer in each second: a stall (a pause, a slow commit) shows as one bad second
             long[] worstPerSecond = new long[10];
-            tokens.clear();
-            for (int i = 0; i < 500; i++) {
-                tokens.add(DevTokens.agent("paced-agent-" + i, Duration.ofHours(1)));
-            }
+            tokens = agents("paced-agent-");
             signIn(http, tokens);
             int pacedCount = rate * 10;
             List<CompletableFuture<?>> pacedAll = new ArrayList<>();
@@ -113,11 +107,8 @@ public final class GatewayLoad {
      * ({@code inThePost}) from the POST's own answer, asked to wait for it. Fresh agents each time: the
      * earlier phases used up the others' hourly refund budgets, and over budget means escalated.
      */
-    static void verdicts(LeanHttp http, int rate, String agents, boolean inThePost) {
-        List<String> tokens = new ArrayList<>();
-        for (int i = 0; i < 500; i++) {
-            tokens.add(DevTokens.agent(agents + i, Duration.ofHours(1)));
-        }
+    static void verdicts(LeanHttp http, int rate, String agentPrefix, boolean inThePost) {
+        List<String> tokens = agents(agentPrefix);
         signIn(http, tokens);
         List<Long> toVerdict = Collections.synchronizedList(new ArrayList<>());
         List<String> otherAnswers = Collections.synchronizedList(new ArrayList<>());
@@ -164,6 +155,15 @@ public final class GatewayLoad {
             System.out.printf(Locale.ROOT, "  %,d answers were not an autonomous verdict, for example: %s%n", otherAnswers.size(),
                     otherAnswers.get(0));
         }
+    }
+
+    /** Tokens for 500 agents named {@code prefix} and a number, valid for an hour. */
+    static List<String> agents(String prefix) {
+        List<String> tokens = new ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            tokens.add(DevTokens.agent(prefix + i, Duration.ofHours(1)));
+        }
+        return tokens;
     }
 
     /**

@@ -26,6 +26,13 @@ public record ActionRequest(
         String targetSystem,
         Map<String, Object> parameters) {
 
+    /** The same request under the given action id. */
+    public ActionRequest withActionId(String id) {
+        return id.equals(actionId) ? this
+                : new ActionRequest(id, actionType, description, amount, currency, confidence, riskScore, reversible, targetSystem,
+                parameters);
+    }
+
     /** Fields and parameters in alphabetical order, nulls included: one text per meaning. */
     private static final ObjectMapper CANONICAL = JsonMapper.builder().enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).build();

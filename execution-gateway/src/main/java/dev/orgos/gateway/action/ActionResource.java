@@ -234,9 +234,7 @@ public class ActionResource {
             return Uni.createFrom().item(Problem.response(400, "Invalid action",
                     "The action was not accepted; nothing was sent.", errors));
         }
-        ActionRequest withId = new ActionRequest(actionId, request.actionType(), request.description(), request.amount(),
-                request.currency(), request.confidence(), request.riskScore(), request.reversible(), request.targetSystem(),
-                request.parameters());
+        ActionRequest withId = request.withActionId(actionId);
         // in milliseconds, as the event carries it (timestamp-millis): action_state says what the mesh saw
         Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         String traceId = Span.current().getSpanContext().isValid() ? Span.current().getSpanContext().getTraceId() : null;
@@ -266,9 +264,7 @@ public class ActionResource {
                 // claimed, but never noted as on the broker (a crash, a failure, or still on its way): send
                 // it again. The router decides an action id once, so a second copy changes nothing.
                 LOG.infof("Retry of action %s by %s: its first submission was never confirmed, sending it again", claim.actionId(), agentId);
-                ActionRequest original = withId.actionId().equals(claim.actionId()) ? withId : new ActionRequest(claim.actionId(),
-                        withId.actionType(), withId.description(), withId.amount(), withId.currency(), withId.confidence(),
-                        withId.riskScore(), withId.reversible(), withId.targetSystem(), withId.parameters());
+                ActionRequest original = withId.withActionId(claim.actionId());
                 return store.accepted(original.actionId(), agentId, original.actionType(), traceId, now)
                         .chain(() -> send(agentId, original, avroParams, now, traceId, key, false))
                         .map(r -> r.getStatus() == 202 ? Response.fromResponse(r).header("Idempotent-Replayed", "true").build() : r);

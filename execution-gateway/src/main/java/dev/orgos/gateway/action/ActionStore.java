@@ -35,11 +35,16 @@ public class ActionStore {
      * do ({@link #applyAll}): two transactions that touch the same rows then lock them in the same
      * order and cannot deadlock.
      */
-    private final StatementBatcher<Tuple, Void> acceptances = new StatementBatcher<>(
-            rows -> db.preparedQuery(ACCEPTED).executeBatch(rows.stream().sorted(BY_ACTION_ID).toList())
-                    .map(done -> java.util.Collections.nCopies(rows.size(), (Void) null)),
-            row -> db.preparedQuery(ACCEPTED).execute(row).replaceWithVoid(),
-            BATCH, BATCHES_IN_FLIGHT);
+    private final StatementBatcher<Tuple, Void> acceptances = batched(ACCEPTED, BY_ACTION_ID);
+
+    /** A statement with no answer, batched, its rows run in {@code lockOrder}. */
+    private StatementBatcher<Tuple, Void> batched(String statement, java.util.Comparator<Tuple> lockOrder) {
+        return new StatementBatcher<>(
+                rows -> db.preparedQuery(statement).executeBatch(rows.stream().sorted(lockOrder).toList())
+                        .map(done -> java.util.Collections.nCopies(rows.size(), (Void) null)),
+                row -> db.preparedQuery(statement).execute(row).replaceWithVoid(),
+                BATCH, BATCHES_IN_FLIGHT);
+    }
 
     /**
      * Most statements in one round trip, and round trips at once, for each kind of statement batched.
@@ -50,6 +55,9 @@ public class ActionStore {
     private static final int BATCH = 256;
     private static final int BATCHES_IN_FLIGHT = 1;
     private static final java.util.Comparator<Tuple> BY_ACTION_ID = java.util.Comparator.comparing(t -> t.getString(0));
+    /** Claims and sent notes: (agent id, key) are their first two parameters. */
+    private static final java.util.Comparator<Tuple> BY_AGENT_AND_KEY = java.util.Comparator.<Tuple, String>comparing(t -> t.getString(0))
+            .thenComparing(t -> t.getString(1));
 
     /**
      * Applies verdicts. A final status (AUTONOMOUS, APPROVED, REJECTED, EXPIRED) is never
@@ -124,8 +132,7 @@ public class ActionStore {
     private Uni<List<Claim>> claimAll(List<Tuple> requests) {
         Integer[] order = new Integer[requests.size()];
         Arrays.setAll(order, i -> i);
-        Arrays.sort(order, java.util.Comparator.<Integer, String>comparing(i -> requests.get(i).getString(0))
-                .thenComparing(i -> requests.get(i).getString(1)));
+        Arrays.sort(order, java.util.Comparator.comparing(requests::get, BY_AGENT_AND_KEY));
         List<Tuple> sorted = Arrays.stream(order).map(requests::get).toList();
         return db.preparedQuery(CLAIM).executeBatch(sorted).map(rows -> {
             Claim[] out = new Claim[requests.size()];
@@ -162,14 +169,7 @@ public class ActionStore {
 
     private static final String SENT = "UPDATE idempotency_key SET sent = true WHERE agent_id = $1 AND key = $2";
 
-    private final StatementBatcher<Tuple, Void> sends = new StatementBatcher<>(
-            rows -> db.preparedQuery(SENT).executeBatch(rows.stream().sorted(BY_AGENT_AND_KEY).toList())
-                    .map(done -> java.util.Collections.nCopies(rows.size(), (Void) null)),
-            row -> db.preparedQuery(SENT).execute(row).replaceWithVoid(),
-            BATCH, BATCHES_IN_FLIGHT);
-
-    private static final java.util.Comparator<Tuple> BY_AGENT_AND_KEY = java.util.Comparator.<Tuple, String>comparing(t -> t.getString(0))
-            .thenComparing(t -> t.getString(1));
+    private final StatementBatcher<Tuple, Void> sends = batched(SENT, BY_AGENT_AND_KEY);
 
     /**
      * Undoes a submission that could not be sent, so that a retry can succeed: gives the key back
