@@ -20,6 +20,11 @@ public class ActionStore {
     @Inject
     PgPool db;
 
+    /** What an {@link ActionView} is read from. */
+    private static final String COLUMNS = """
+            action_id, agent_id, action_type, status, anchor, decided_by, reason, deadline, charter_version,
+            trace_id, submitted_at, updated_at, outcome, outcome_summary""";
+
     /** Records an action as PENDING unless something is already known about it (before it is sent). */
     public Uni<Void> accepted(String actionId, String agentId, String actionType, String traceId, Instant at) {
         return acceptances.submit(Tuple.of(actionId, agentId, actionType, traceId, utc(at)));
@@ -35,11 +40,11 @@ public class ActionStore {
      * do ({@link #applyAll}): two transactions that touch the same rows then lock them in the same
      * order and cannot deadlock.
      */
-    private final StatementBatcher<Tuple, Void> acceptances = batched(ACCEPTED, BY_ACTION_ID);
+    private final StatementBatcher<Tuple, Void> acceptances = batched("acceptances", ACCEPTED, BY_ACTION_ID);
 
     /** A statement with no answer, batched, its rows run in {@code lockOrder}. */
-    private StatementBatcher<Tuple, Void> batched(String statement, java.util.Comparator<Tuple> lockOrder) {
-        return new StatementBatcher<>(
+    private StatementBatcher<Tuple, Void> batched(String what, String statement, java.util.Comparator<Tuple> lockOrder) {
+        return new StatementBatcher<>(what,
                 rows -> db.preparedQuery(statement).executeBatch(rows.stream().sorted(lockOrder).toList())
                         .map(done -> java.util.Collections.nCopies(rows.size(), (Void) null)),
                 row -> db.preparedQuery(statement).execute(row).replaceWithVoid(),
@@ -74,18 +79,18 @@ public class ActionStore {
                         v.getAnchor().getRole(), String.join(",", v.getDecidedBy()), v.getReason(),
                         v.getDeadline() == null ? null : utc(v.getDeadline()), v.getCharterVersion(), utc(v.getOccurredAt()))))
                 .toList();
-        return db.preparedQuery("""
-                INSERT INTO action_state AS s (action_id, agent_id, action_type, status, anchor, decided_by, reason,
-                                               deadline, charter_version, submitted_at, updated_at)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)
-                ON CONFLICT (action_id) DO UPDATE SET
-                    status = EXCLUDED.status, anchor = EXCLUDED.anchor, decided_by = EXCLUDED.decided_by,
-                    reason = EXCLUDED.reason, deadline = EXCLUDED.deadline,
-                    charter_version = EXCLUDED.charter_version, updated_at = EXCLUDED.updated_at
-                WHERE s.status = 'PENDING' OR (s.status = 'ESCALATED' AND s.updated_at <= EXCLUDED.updated_at)""")
-                .executeBatch(rows)
-                .replaceWithVoid();
+        return db.preparedQuery(APPLY_VERDICT).executeBatch(rows).replaceWithVoid();
     }
+
+    private static final String APPLY_VERDICT = """
+            INSERT INTO action_state AS s (action_id, agent_id, action_type, status, anchor, decided_by, reason,
+                                           deadline, charter_version, submitted_at, updated_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)
+            ON CONFLICT (action_id) DO UPDATE SET
+                status = EXCLUDED.status, anchor = EXCLUDED.anchor, decided_by = EXCLUDED.decided_by,
+                reason = EXCLUDED.reason, deadline = EXCLUDED.deadline,
+                charter_version = EXCLUDED.charter_version, updated_at = EXCLUDED.updated_at
+            WHERE s.status = 'PENDING' OR (s.status = 'ESCALATED' AND s.updated_at <= EXCLUDED.updated_at)""";
 
     /**
      * Outcome of claiming an idempotency key: {@code fresh} for this request (and then the action is
@@ -109,24 +114,31 @@ public class ActionStore {
         return claims.submit(Tuple.from(Arrays.asList(agentId, key, requestHash, actionId, actionType, traceId, utc(at))));
     }
 
+    /**
+     * The parameters' types are spelled out. Without them PostgreSQL deduced text for $1 in one place
+     * and varchar in another and refused to prepare the statement; the client then prepared it again
+     * with types of its own, so every claim paid a refused round trip first (8,000 of them in one
+     * benchmark run). Found by a flight recording's exceptions, not by any failure.
+     */
     private static final String CLAIM = """
-            WITH owner AS (SELECT agent_id FROM action_state WHERE action_id = $4),
+            WITH owner AS (SELECT agent_id FROM action_state WHERE action_id = $4::varchar),
                  claimed AS (
                      INSERT INTO idempotency_key (agent_id, key, request_hash, action_id, created_at)
-                     SELECT $1, $2, $3, $4, $7 WHERE NOT EXISTS (SELECT 1 FROM owner WHERE agent_id <> $1)
+                     SELECT $1::varchar, $2::varchar, $3::varchar, $4::varchar, $7::timestamptz
+                     WHERE NOT EXISTS (SELECT 1 FROM owner WHERE agent_id <> $1::varchar)
                      ON CONFLICT (agent_id, key) DO NOTHING RETURNING action_id),
                  recorded AS (
                      INSERT INTO action_state (action_id, agent_id, action_type, status, trace_id, submitted_at, updated_at)
-                     SELECT action_id, $1, $5, 'PENDING', $6, $7, $7 FROM claimed
+                     SELECT action_id, $1::varchar, $5::varchar, 'PENDING', $6::varchar, $7::timestamptz, $7::timestamptz FROM claimed
                      ON CONFLICT (action_id) DO NOTHING),
-                 earlier AS (SELECT action_id, request_hash, sent FROM idempotency_key WHERE agent_id = $1 AND key = $2)
+                 earlier AS (SELECT action_id, request_hash, sent FROM idempotency_key WHERE agent_id = $1::varchar AND key = $2::varchar)
             SELECT (SELECT action_id FROM claimed) AS claimed,
                    (SELECT agent_id FROM owner) AS owner,
                    e.action_id AS earlier_action, e.request_hash AS earlier_hash, e.sent AS earlier_sent
             FROM (SELECT 1) one LEFT JOIN earlier e ON true""";
 
     /** Claims in (agent, key) order, so that two batches claiming the same keys cannot deadlock. */
-    private final StatementBatcher<Tuple, Claim> claims = new StatementBatcher<>(this::claimAll,
+    private final StatementBatcher<Tuple, Claim> claims = new StatementBatcher<>("claims", this::claimAll,
             t -> db.preparedQuery(CLAIM).execute(t).map(rows -> claimFrom(rows.iterator().next(), t)), BATCH, BATCHES_IN_FLIGHT);
 
     private Uni<List<Claim>> claimAll(List<Tuple> requests) {
@@ -169,7 +181,7 @@ public class ActionStore {
 
     private static final String SENT = "UPDATE idempotency_key SET sent = true WHERE agent_id = $1 AND key = $2";
 
-    private final StatementBatcher<Tuple, Void> sends = batched(SENT, BY_AGENT_AND_KEY);
+    private final StatementBatcher<Tuple, Void> sends = batched("notes that an action was sent", SENT, BY_AGENT_AND_KEY);
 
     /**
      * Undoes a submission that could not be sent, so that a retry can succeed: gives the key back
@@ -180,6 +192,11 @@ public class ActionStore {
                 .execute(Tuple.of(actionId, agentId)).replaceWithVoid();
         return key == null ? forget : db.preparedQuery("DELETE FROM idempotency_key WHERE agent_id = $1 AND key = $2")
                 .execute(Tuple.of(agentId, key)).chain(() -> forget);
+    }
+
+    /** Batches that failed and were run one statement at a time instead, of every kind, since the start. */
+    long failedBatches() {
+        return acceptances.failedBatches() + claims.failedBatches() + sends.failedBatches();
     }
 
     /** Records the reported outcome once; false when one was already recorded. */
@@ -196,9 +213,18 @@ public class ActionStore {
     }
 
     public Uni<ActionView> find(String actionId) {
-        return db.preparedQuery("SELECT * FROM action_state WHERE action_id = $1").execute(Tuple.of(actionId))
+        return db.preparedQuery(FIND).execute(Tuple.of(actionId))
                 .map(rows -> rows.iterator().hasNext() ? view(rows.iterator().next()) : null);
     }
+
+    /**
+     * Columns by name, not {@code *}: prepared statements are cached per connection, and a cached
+     * {@code SELECT *} fails once a migration adds a column under a running replica.
+     */
+    private static final String FIND = "SELECT " + COLUMNS + " FROM action_state WHERE action_id = $1";
+
+    /** The statements on a submission's and a verdict's path: each must prepare without being told its parameters' types. */
+    static final List<String> HOT_STATEMENTS = List.of(ACCEPTED, CLAIM, SENT, APPLY_VERDICT, FIND);
 
     private static ActionView view(Row r) {
         String status = r.getString("status");

@@ -7,7 +7,9 @@ import io.vertx.core.Vertx;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import org.jboss.logging.Logger;
 
 /**
  * Lets concurrent requests share database round trips: what arrives while a batch is running is sent
@@ -16,28 +18,40 @@ import java.util.function.Function;
  * submission was what PostgreSQL spent most of its time on.
  *
  * <p>A failed batch (a deadlock with another transaction, say) is retried one statement at a time,
- * so one bad item fails only its own request. Each caller's answer arrives on the caller's own
- * Vert.x context, as if it had run its statement itself.
+ * so one bad item fails only its own request. That fallback is said in the log (at most once a
+ * minute, with how many batches failed) and counted: otherwise a statement that can never run as a
+ * batch would show only as slowness, every batch paying a failed round trip and then one per item. Each
+ * caller's answer arrives on the caller's own Vert.x context, as if it had run its statement itself.
  */
 final class StatementBatcher<I, O> {
 
     private record Pending<I, O>(I item, UniEmitter<? super O> answer, Context context) {
     }
 
+    private static final Logger LOG = Logger.getLogger(StatementBatcher.class);
+    private static final long LOG_EVERY_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
+
+    private final String what;
     private final Function<List<I>, Uni<List<O>>> batch;
     private final Function<I, Uni<O>> single;
     private final int maxBatch;
     private final int maxInFlight;
     private final ArrayDeque<Pending<I, O>> waiting = new ArrayDeque<>();
     private int inFlight;
+    private final AtomicLong failedBatches = new AtomicLong();
+    /** failed batches not yet said in the log, and when the log last said it */
+    private long unsaid;
+    private long saidAt = System.nanoTime() - LOG_EVERY_NANOS;
 
     /**
+     * @param what        what the items are, for the log ("claims")
      * @param batch       runs many items in one round trip; answers in the items' order
      * @param single      runs one item, when its batch failed
      * @param maxBatch    most items in one round trip
      * @param maxInFlight most round trips at once: more means smaller batches and less waiting
      */
-    StatementBatcher(Function<List<I>, Uni<List<O>>> batch, Function<I, Uni<O>> single, int maxBatch, int maxInFlight) {
+    StatementBatcher(String what, Function<List<I>, Uni<List<O>>> batch, Function<I, Uni<O>> single, int maxBatch, int maxInFlight) {
+        this.what = what;
         this.batch = batch;
         this.single = single;
         this.maxBatch = maxBatch;
@@ -80,10 +94,33 @@ final class StatementBatcher<I, O> {
             if (taken.size() == 1) {
                 answer(taken.get(0), null, failure);
             } else {
+                batchFailed(taken.size(), failure);
                 taken.forEach(p -> single.apply(p.item()).subscribe().with(o -> answer(p, o, null), e -> answer(p, null, e)));
             }
             done();
         });
+    }
+
+    /** Batches of more than one item that failed and were run one item at a time, since the start. */
+    long failedBatches() {
+        return failedBatches.get();
+    }
+
+    private void batchFailed(int items, Throwable failure) {
+        failedBatches.incrementAndGet();
+        long count;
+        synchronized (this) {
+            unsaid++;
+            long now = System.nanoTime();
+            if (now - saidAt < LOG_EVERY_NANOS) {
+                return;
+            }
+            saidAt = now;
+            count = unsaid;
+            unsaid = 0;
+        }
+        LOG.warnf("A batch of %d %s failed (%s); each is being run on its own instead. %d batch(es) of %s failed since this "
+                + "was last said", items, what, failure.getMessage(), count, what);
     }
 
     private void done() {

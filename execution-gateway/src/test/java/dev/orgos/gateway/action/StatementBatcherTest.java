@@ -19,7 +19,7 @@ class StatementBatcherTest {
     private final List<Integer> singles = new CopyOnWriteArrayList<>();
 
     private StatementBatcher<Integer, String> batcher(int maxBatch, int maxInFlight) {
-        return new StatementBatcher<>(items -> {
+        return new StatementBatcher<>("items", items -> {
             batches.add(items);
             CompletableFuture<Void> roundTrip = new CompletableFuture<>();
             roundTrips.add(roundTrip);
@@ -88,6 +88,7 @@ class StatementBatcherTest {
         assertTrue(next.get(1).isCompletedExceptionally());
         assertInstanceOf(IllegalStateException.class, next.get(1).exceptionNow());
         assertEquals("single 14", next.get(2).join());
+        assertEquals(1, b.failedBatches(), "the fallback is counted, so that a batch that always fails shows");
 
         var after = submit(b, 20, 20);
         assertEquals(List.of(20), batches.get(2), "the failure gave its round trip back");

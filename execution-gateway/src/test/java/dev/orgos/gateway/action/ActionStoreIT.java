@@ -1,0 +1,91 @@
+package dev.orgos.gateway.action;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.orgos.testing.OrgosInfrastructure;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.mutiny.Uni;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The statements on the hot path against the real PostgreSQL. Two ways they can go wrong without any
+ * call failing, so that only the time shows it: a statement that cannot run as a batch (each call
+ * then runs alone, which the batcher's failure count shows), and one that PostgreSQL cannot type by
+ * itself (each execution then pays a refused prepare first).
+ */
+@QuarkusTest
+@QuarkusTestResource(value = OrgosInfrastructure.class, initArgs = @ResourceArg(name = "database", value = "orgos_gateway"))
+class ActionStoreIT {
+
+    @Inject
+    ActionStore store;
+
+    @Inject
+    io.vertx.mutiny.pgclient.PgPool db;
+
+    @Test
+    void everyStatementOnTheHotPathPreparesWithoutBeingToldItsParameterTypes() {
+        // A statement PostgreSQL cannot type by itself is refused at its first prepare; the client then
+        // prepares it again with types of its own, and that worked, so nothing failed: each execution
+        // just cost a refused round trip more (the claim did, until its parameters were cast)
+        for (String sql : ActionStore.HOT_STATEMENTS) {
+            String refused = db.withConnection(c -> c.query("PREPARE orgos_type_check AS " + sql).execute()
+                            .chain(() -> c.query("DEALLOCATE orgos_type_check").execute())
+                            .map(done -> (String) null)
+                            .onFailure().recoverWithItem(Throwable::getMessage))
+                    .await().atMost(Duration.ofSeconds(10));
+            assertEquals(null, refused, "prepared without parameter types: " + sql);
+        }
+    }
+
+    @Test
+    void concurrentClaimsAcceptancesAndSentNotesRunAsBatches() {
+        long failedBefore = store.failedBatches();
+        String agent = "batch-bot-" + UUID.randomUUID();
+        Instant now = Instant.now();
+        // as the gateway runs, traced
+        String trace = "4bf92f3577b34da6a3ce929d0e0e4736";
+        // the first call goes alone; the others queue behind its round trip and go as one batch
+        List<String> ids = IntStream.range(0, 12).mapToObj(i -> "act-" + UUID.randomUUID()).toList();
+        List<ActionStore.Claim> claims = all(ids.stream()
+                .map(id -> store.claim(agent, "key-" + id, "hash-" + id, id, "refund.issue", trace, now)).toList());
+        assertTrue(claims.stream().allMatch(ActionStore.Claim::fresh), "each key claimed once: " + claims);
+
+        all(ids.stream().map(id -> store.sent(agent, "key-" + id)).toList());
+        List<ActionStore.Claim> retries = all(ids.stream()
+                .map(id -> store.claim(agent, "key-" + id, "hash-" + id, id, "refund.issue", trace, now)).toList());
+        for (int i = 0; i < ids.size(); i++) {
+            ActionStore.Claim retry = retries.get(i);
+            assertFalse(retry.fresh());
+            assertEquals(ids.get(i), retry.actionId());
+            assertTrue(retry.sameRequest() && retry.sent(), "a retry finds its original, noted as sent: " + retry);
+        }
+
+        String stranger = "other-bot-" + UUID.randomUUID();
+        ActionStore.Claim taken = all(List.of(store.claim(stranger, "k", "h", ids.get(0), "refund.issue", null, now),
+                store.claim(stranger, "k2", "h", ids.get(1), "refund.issue", null, now))).get(0);
+        assertEquals(agent, taken.takenBy(), "another agent's action id is refused in a batch too");
+
+        List<String> plain = IntStream.range(0, 12).mapToObj(i -> "act-" + UUID.randomUUID()).toList();
+        all(plain.stream().map(id -> store.accepted(id, agent, "refund.issue", trace, now)).toList());
+        plain.forEach(id -> assertEquals("PENDING", store.find(id).await().atMost(Duration.ofSeconds(10)).status()));
+
+        assertEquals(failedBefore, store.failedBatches(), "every batch ran as a batch, none fell back to one statement per call");
+    }
+
+    /** Subscribes to all at once (so that they can share round trips), then waits for each. */
+    private static <T> List<T> all(List<Uni<T>> unis) {
+        List<java.util.concurrent.CompletableFuture<T>> started = unis.stream().map(Uni::subscribeAsCompletionStage).toList();
+        return started.stream().map(f -> f.orTimeout(20, java.util.concurrent.TimeUnit.SECONDS).join()).toList();
+    }
+}
