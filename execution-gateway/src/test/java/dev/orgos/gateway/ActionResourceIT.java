@@ -321,6 +321,9 @@ class ActionResourceIT {
         assertEquals(200, response.statusCode());
         assertEquals("APPROVED", response.path("status"));
         assertTrue(Duration.between(start, Instant.now()).toSeconds() < 20, "answered when final, not at the timeout");
+        // this replica's verdict consumer handed the state over without a read: it must be the state a read gives
+        assertEquals(given().auth().oauth2(token).get("/v1/actions/" + id).then().statusCode(200).extract().asString(),
+                response.body().asString());
         given().auth().oauth2(token).queryParam("waitSeconds", 61).get("/v1/actions/" + id).then().statusCode(400)
                 .body("errors[0].field", equalTo("waitSeconds"));
     }
@@ -351,7 +354,7 @@ class ActionResourceIT {
     void aWatchWithLessThanAMillisecondLeftEndsInsteadOfHanging() {
         // a long poll near its deadline re-arms with what is left, which can be a fraction of a millisecond
         var watch = changes.watch("act-" + UUID.randomUUID());
-        Uni<Void> ended = io.vertx.mutiny.core.Vertx.newInstance(vertx).getOrCreateContext().executeBlocking(() -> null)
+        Uni<?> ended = io.vertx.mutiny.core.Vertx.newInstance(vertx).getOrCreateContext().executeBlocking(() -> null)
                 .chain(() -> watch.changed(Duration.ofNanos(400_000)));
         // before the fix: "Cannot schedule a timer with delay < 1 ms" at subscription, and a request left unanswered
         ended.await().atMost(Duration.ofSeconds(5));

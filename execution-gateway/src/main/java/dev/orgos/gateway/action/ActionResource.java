@@ -347,7 +347,9 @@ public class ActionResource {
                 watch.cancel();
                 return Uni.createFrom().item(view);
             }
-            return watch.changed(left).chain(() -> poll(actionId, agentId, deadline));
+            // handed the final state by this replica's verdict consumer: that is the answer, no need to read it
+            return watch.changed(left).chain(state -> state != null && state.isFinal() && state.agentId().equals(agentId)
+                    ? Uni.createFrom().item(state) : poll(actionId, agentId, deadline));
         }).onFailure().invoke(watch::cancel);
     }
 

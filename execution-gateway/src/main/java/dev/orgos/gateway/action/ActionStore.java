@@ -71,15 +71,22 @@ public class ActionStore {
      * not the gateway's, and its times travel in milliseconds while ours have microseconds (a verdict
      * decided within the millisecond of its acceptance looked older than it, and was dropped).
      * Verdicts are applied in one round trip, in topic order (a later verdict for an action wins).
+     * Answers the states that changed, as they now are (a redelivered verdict changes none).
      */
-    public Uni<Void> applyAll(List<Verdict> verdicts) {
+    public Uni<List<ActionView>> applyAll(List<Verdict> verdicts) {
         // in action id order (a stable sort: one action's verdicts keep their topic order), like acceptances
         List<Tuple> rows = verdicts.stream().sorted(java.util.Comparator.comparing(Verdict::getActionId))
                 .map(v -> Tuple.from(Arrays.asList(v.getActionId(), v.getAgentId(), "unknown", v.getStatus().name(),
                         v.getAnchor().getRole(), String.join(",", v.getDecidedBy()), v.getReason(),
                         v.getDeadline() == null ? null : utc(v.getDeadline()), v.getCharterVersion(), utc(v.getOccurredAt()))))
                 .toList();
-        return db.preparedQuery(APPLY_VERDICT).executeBatch(rows).replaceWithVoid();
+        return db.preparedQuery(APPLY_VERDICT).executeBatch(rows).map(result -> {
+            List<ActionView> changed = new java.util.ArrayList<>();
+            for (io.vertx.mutiny.sqlclient.RowSet<Row> rs = result; rs != null; rs = rs.next()) {
+                rs.forEach(r -> changed.add(view(r)));
+            }
+            return changed;
+        });
     }
 
     private static final String APPLY_VERDICT = """
@@ -90,7 +97,8 @@ public class ActionStore {
                 status = EXCLUDED.status, anchor = EXCLUDED.anchor, decided_by = EXCLUDED.decided_by,
                 reason = EXCLUDED.reason, deadline = EXCLUDED.deadline,
                 charter_version = EXCLUDED.charter_version, updated_at = EXCLUDED.updated_at
-            WHERE s.status = 'PENDING' OR (s.status = 'ESCALATED' AND s.updated_at <= EXCLUDED.updated_at)""";
+            WHERE s.status = 'PENDING' OR (s.status = 'ESCALATED' AND s.updated_at <= EXCLUDED.updated_at)
+            """ + "RETURNING " + COLUMNS;
 
     /**
      * Outcome of claiming an idempotency key: {@code fresh} for this request (and then the action is

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 /**
@@ -22,10 +23,13 @@ import org.jboss.logging.Logger;
  * announces it (PostgreSQL LISTEN on the channel the action_state triggers notify). Any replica's
  * verdict consumer may write the change; every replica hears it.
  *
- * <p>This is a wake-up call, never the state itself: whoever is woken reads action_state. And since
- * a notice can be missed (the listening connection drops and is re-opened), every watcher also
- * looks again on its own at least every {@link #FALLBACK}: a lost notice delays an answer, it
- * never loses one.
+ * <p>A notice is a wake-up call, not the state: whoever is woken reads action_state. The replica
+ * whose verdict consumer wrote the change knows the new state already, and hands it to its own
+ * watchers at once ({@link #decided}): no wait for the notice, no second read. With one replica,
+ * or workers whose long polls land where their verdicts are consumed, that is every answer. And
+ * since a notice can be missed (the listening connection drops and is re-opened), every watcher
+ * also looks again on its own at least every {@link #FALLBACK}: a lost notice delays an answer,
+ * it never loses one.
  */
 @ApplicationScoped
 public class StateChanges {
@@ -38,7 +42,8 @@ public class StateChanges {
     @Inject
     PgPool db;
 
-    private final Map<String, Set<Runnable>> watchers = new ConcurrentHashMap<>();
+    /** Each watcher is handed the new state when this replica wrote it, else null: look for yourself. */
+    private final Map<String, Set<Consumer<ActionView>>> watchers = new ConcurrentHashMap<>();
     private volatile SqlConnection listening;
     private volatile boolean stopped;
     /** Set when a listening connection was lost, so that its return is worth a line in the log. */
@@ -96,9 +101,18 @@ public class StateChanges {
     }
 
     private void changed(String actionId) {
-        Set<Runnable> set = watchers.get(actionId);
+        tell(actionId, null);
+    }
+
+    /** An action's state as this replica just committed it: its watchers here need not read it again. */
+    public void decided(ActionView state) {
+        tell(state.actionId(), state);
+    }
+
+    private void tell(String actionId, ActionView state) {
+        Set<Consumer<ActionView>> set = watchers.get(actionId);
         if (set != null) {
-            set.forEach(Runnable::run);
+            set.forEach(w -> w.accept(state));
         }
     }
 
@@ -120,7 +134,7 @@ public class StateChanges {
      */
     public Multi<Boolean> ticks(String actionId) {
         return Multi.createFrom().<Boolean>emitter(em -> {
-                    Runnable tick = () -> em.emit(Boolean.TRUE);
+                    Consumer<ActionView> tick = state -> em.emit(Boolean.TRUE);
                     watchers.computeIfAbsent(actionId, k -> new CopyOnWriteArraySet<>()).add(tick);
                     var fallback = Multi.createFrom().ticks().every(FALLBACK).subscribe().with(t -> em.emit(Boolean.TRUE));
                     em.onTermination(() -> {
@@ -132,7 +146,7 @@ public class StateChanges {
                 .onOverflow().dropPreviousItems();
     }
 
-    private void remove(String actionId, Runnable r) {
+    private void remove(String actionId, Consumer<ActionView> r) {
         watchers.computeIfPresent(actionId, (k, set) -> {
             set.remove(r);
             return set.isEmpty() ? null : set;
@@ -140,32 +154,36 @@ public class StateChanges {
     }
 
     /** One waiter: {@link #changed(Duration)} completes on the action's next notice or after a time. */
-    public final class Watch implements Runnable {
+    public final class Watch implements Consumer<ActionView> {
         private final String actionId;
-        private final java.util.concurrent.CompletableFuture<Void> notice = new java.util.concurrent.CompletableFuture<>();
+        private final java.util.concurrent.CompletableFuture<ActionView> notice = new java.util.concurrent.CompletableFuture<>();
 
         private Watch(String actionId) {
             this.actionId = actionId;
         }
 
         @Override
-        public void run() {
-            notice.complete(null);
+        public void accept(ActionView state) {
+            notice.complete(state);
         }
 
-        /** Completes on a notice, or after {@code atMost} capped at {@link #FALLBACK}; then the watch is over. */
-        public Uni<Void> changed(Duration atMost) {
+        /**
+         * Completes on a notice, or after {@code atMost} capped at {@link #FALLBACK}; then the watch is
+         * over. With the new state when this replica wrote it, else with null: read it.
+         */
+        public Uni<ActionView> changed(Duration atMost) {
             Duration wait = atMost.compareTo(FALLBACK) > 0 ? FALLBACK : atMost;
             // Vert.x timers count whole milliseconds and refuse less than one: a long poll re-armed with
             // 0.4 ms left threw at subscription, and its request was never answered
             return Uni.createFrom().completionStage(notice)
-                    .ifNoItem().after(wait.compareTo(SHORTEST_WAIT) < 0 ? SHORTEST_WAIT : wait).recoverWithItem((Void) null)
+                    .ifNoItem().after(wait.compareTo(SHORTEST_WAIT) < 0 ? SHORTEST_WAIT : wait).recoverWithItem((ActionView) null)
                     .eventually(this::cancel);
         }
 
         /** Whether the action's notice came (rather than the time running out). */
         public boolean noticed() {
-            return notice.isDone();
+            // when the time runs out, the wait cancels the future, which makes it done too
+            return notice.isDone() && !notice.isCancelled();
         }
 
         /** Stops watching without waiting. */

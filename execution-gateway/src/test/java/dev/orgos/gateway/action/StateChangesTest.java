@@ -1,0 +1,48 @@
+package dev.orgos.gateway.action;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class StateChangesTest {
+
+    // not started: no database to listen to, which these tests do not need
+    final StateChanges changes = new StateChanges();
+
+    static ActionView autonomous(String id) {
+        return new ActionView(id, "refund-bot", "refund.issue", "AUTONOMOUS", true, true, "finance-ops", null, "in bounds",
+                null, 1L, null, Instant.now(), Instant.now(), null, null);
+    }
+
+    @Test
+    void aStateThisReplicaCommittedIsHandedToItsWatchersWithoutAnotherRead() {
+        StateChanges.Watch watch = changes.watch("act-1");
+        changes.decided(autonomous("act-1"));
+        ActionView seen = watch.changed(Duration.ofSeconds(5)).await().atMost(Duration.ofSeconds(1));
+        assertEquals("AUTONOMOUS", seen.status());
+        assertTrue(watch.noticed());
+    }
+
+    @Test
+    void anotherActionsStateWakesNobodyAndTheWatchEndsEmptyHandedAfterItsTime() {
+        StateChanges.Watch watch = changes.watch("act-2");
+        changes.decided(autonomous("act-3"));
+        assertNull(watch.changed(Duration.ofMillis(50)).await().atMost(Duration.ofSeconds(2)), "timed out: the caller reads");
+        assertFalse(watch.noticed());
+    }
+
+    @Test
+    void aWatchIsOverOnceAnsweredSoALaterStateIsNotHeldForIt() {
+        StateChanges.Watch first = changes.watch("act-4");
+        changes.decided(autonomous("act-4"));
+        first.changed(Duration.ofSeconds(5)).await().atMost(Duration.ofSeconds(1));
+        StateChanges.Watch second = changes.watch("act-4");
+        assertNull(second.changed(Duration.ofMillis(20)).await().atMost(Duration.ofSeconds(2)),
+                "only a state decided after the watch began is handed to it");
+    }
+}
