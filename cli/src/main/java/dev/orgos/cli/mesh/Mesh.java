@@ -39,10 +39,19 @@ public final class Mesh implements AutoCloseable {
     private final List<Process> extras = new ArrayList<>();
     private Map<String, String> serviceConfig = Map.of();
 
+    /**
+     * Stops everything when the JVM ends without {@link #close} (Ctrl-C or SIGTERM on a benchmark): a
+     * killed benchmark left Kafka, the registry, PostgreSQL and the services running, and the next
+     * run measured a machine they still shared.
+     */
+    private final Thread stopOnExit = new Thread(this::close, "orgos-mesh-stop");
+    private boolean closed;
+
     private Mesh(Path home, Path workDir, LocalInfrastructure infra) {
         this.home = home;
         this.workDir = workDir;
         this.infra = infra;
+        Runtime.getRuntime().addShutdownHook(stopOnExit);
     }
 
     /**
@@ -331,8 +340,18 @@ public final class Mesh implements AutoCloseable {
         awaitReady(s, Duration.ofSeconds(120));
     }
 
+    /** Stops every service and server, once; a second caller waits until they are stopped. */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            Runtime.getRuntime().removeShutdownHook(stopOnExit);
+        } catch (IllegalStateException shuttingDown) {
+            // called from a shutdown hook (this one or another): the hook is running anyway
+        }
         Processes.stopAll(extras);
         extras.clear();
         Processes.stopAll(processes.values());
