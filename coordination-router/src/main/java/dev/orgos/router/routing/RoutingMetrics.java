@@ -12,7 +12,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Decisions by outcome and pathway ({@code orgos_decisions_total}) and dead letters
  * ({@code orgos_router_dead_letters_total}). Counted only once the routing transaction has
- * committed, so an aborted batch decided again is not counted twice.
+ * committed, so an aborted batch decided again is not counted twice. And how long each routing
+ * transaction takes from begin to commit ({@code orgos_router_transaction_seconds}): every
+ * verdict waits for its transaction's commit, and for the one before it.
  */
 @io.quarkus.runtime.Startup
 @ApplicationScoped
@@ -23,11 +25,19 @@ public class RoutingMetrics {
 
     private final Map<String, Counter> decisions = new ConcurrentHashMap<>();
     private Counter deadLetters;
+    private io.micrometer.core.instrument.Timer transactions;
 
     @jakarta.annotation.PostConstruct
     void register() {
         deadLetters = Counter.builder("orgos.router.dead.letters")
                 .description("Records sent to the dead-letter topic: unreadable, or breaking the action contract").register(registry);
+        transactions = io.micrometer.core.instrument.Timer.builder("orgos.router.transaction")
+                .description("A routing transaction, from its begin to its commit (or abort)").register(registry);
+    }
+
+    /** One routing transaction took this long, begun at {@code startNanos} (System.nanoTime). */
+    public void transaction(long startNanos) {
+        transactions.record(System.nanoTime() - startNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
     /** What one transaction decided, to be counted after its commit. */

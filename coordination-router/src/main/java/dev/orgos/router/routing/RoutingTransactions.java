@@ -51,6 +51,9 @@ public class RoutingTransactions {
     @Inject
     KafkaClientService clients;
 
+    @Inject
+    RoutingMetrics metrics;
+
     private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "orgos-router-transactions");
         t.setDaemon(true);
@@ -89,6 +92,7 @@ public class RoutingTransactions {
 
     private void write(Outputs outputs, Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata group) {
         KafkaProducer<String, SpecificRecord> p = producer();
+        long start = System.nanoTime();
         try {
             p.beginTransaction();
             for (ProducerRecord<String, SpecificRecord> r : outputs.records) {
@@ -107,6 +111,8 @@ public class RoutingTransactions {
                 close();
             }
             throw e;
+        } finally {
+            metrics.transaction(start);
         }
     }
 
