@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Load on the packaged gateway, from this separate process (its HTTP client: {@link LeanHttp}):
- * (1) after a warm-up, accepted actions per second and POST latency, with many agents and 64 requests in flight
+ * (1) after a warm-up (POSTs, then the long poll's and the waiting POST's paths at the rate), accepted actions per second and POST latency, with many agents and 64 requests in flight
  *     (the capacity: a closed loop, so its latency is mostly the 64 queued behind each other);
  * (2) POST latency at a fixed rate (default 1,000 actions/s) for 10 s, open loop;
  * (3) at that rate, the time from each POST to its autonomous verdict being visible to the worker (a long
@@ -45,6 +45,14 @@ public final class GatewayLoad {
             int warmUp = Integer.getInteger("orgos.bench.warmup", 20_000);
             System.out.printf(Locale.ROOT, "Warming up with %,d actions...%n", warmUp);
             run(http, tokens, warmUp, 64, null);
+            // the long poll and the waiting POST are code paths of their own: measured cold, a phase's first
+            // seconds timed their compilation. Their own warm-up, at the rate, printed for what it shows.
+            if (warmUp > 0) {
+                verdicts(mesh, http, rate, "warm-poll-agent-", false, "warm-up, ");
+                drain(mesh);
+                verdicts(mesh, http, rate, "warm-prefer-agent-", true, "warm-up, ");
+                drain(mesh);
+            }
             System.out.printf(Locale.ROOT, "Measuring %,d actions, 64 in flight...%n", n);
             List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
             long start = System.nanoTime();
@@ -89,15 +97,14 @@ public final class GatewayLoad {
             Map<String, Double> after = submissionStages(url);
             System.out.printf(Locale.ROOT, "  the gateway's own account, on average: recording %.1f ms, sending until the broker's acknowledgement %.1f ms%n",
                     mean(before, after, "recording"), mean(before, after, "sending"));
-            System.out.printf(Locale.ROOT, "  slowest answer in each of the 10 seconds: %s ms%n", java.util.Arrays.stream(worstPerSecond)
-                    .mapToObj(w -> String.format(Locale.ROOT, "%.0f", w / 1000.0)).collect(java.util.stream.Collectors.joining(" ")));
+            System.out.printf(Locale.ROOT, "  slowest answer in each of the 10 seconds: %s ms%n", worstPerSecond(worstPerSecond));
 
             drain(mesh);
             // at the rate: POST, then long-poll until the autonomous verdict is visible; then the same with the
             // verdict awaited in the POST itself (Prefer: wait), one request instead of two
-            verdicts(http, rate, "verdict-agent-", false);
+            verdicts(mesh, http, rate, "verdict-agent-", false, "");
             drain(mesh);
-            verdicts(http, rate, "prefer-agent-", true);
+            verdicts(mesh, http, rate, "prefer-agent-", true, "");
             http.close();
         }
     }
@@ -107,7 +114,9 @@ public final class GatewayLoad {
      * ({@code inThePost}) from the POST's own answer, asked to wait for it. Fresh agents each time: the
      * earlier phases used up the others' hourly refund budgets, and over budget means escalated.
      */
-    static void verdicts(LeanHttp http, int rate, String agentPrefix, boolean inThePost) {
+    static void verdicts(Mesh mesh, LeanHttp http, int rate, String agentPrefix, boolean inThePost, String label) throws Exception {
+        String routerUrl = mesh.url(Service.COORDINATION_ROUTER);
+        Map<String, Double> routerBefore = timers(routerUrl, ROUTER_TRANSACTION);
         List<String> tokens = agents(agentPrefix);
         signIn(http, tokens);
         List<Long> toVerdict = Collections.synchronizedList(new ArrayList<>());
@@ -116,6 +125,7 @@ public final class GatewayLoad {
         List<Long> toDecision = Collections.synchronizedList(new ArrayList<>());
         List<Long> decisionToSeen = Collections.synchronizedList(new ArrayList<>());
         int count = Math.min(5_000, rate * 10); // at most 10 per agent: within the budget of 20 an hour
+        long[] worstPerSecond = new long[(count + rate - 1) / rate];
         List<CompletableFuture<?>> all = new ArrayList<>();
         long t0 = System.nanoTime();
         for (int i = 0; i < count; i++) {
@@ -134,7 +144,12 @@ public final class GatewayLoad {
                     });
             all.add(answered.thenAccept(r -> {
                 if (r.body().contains("\"status\":\"AUTONOMOUS\"")) {
-                    toVerdict.add((System.nanoTime() - sent) / 1000);
+                    long micros = (System.nanoTime() - sent) / 1000;
+                    toVerdict.add(micros);
+                    int second = (int) Math.min(worstPerSecond.length - 1, (sent - t0) / 1_000_000_000L);
+                    synchronized (worstPerSecond) {
+                        worstPerSecond[second] = Math.max(worstPerSecond[second], micros);
+                    }
                     Instant seen = Instant.now();
                     Instant submitted = Instant.parse(r.body().replaceAll(".*\"submittedAt\":\"([^\"]+)\".*", "$1"));
                     Instant decided = Instant.parse(r.body().replaceAll(".*\"updatedAt\":\"([^\"]+)\".*", "$1"));
@@ -146,15 +161,25 @@ public final class GatewayLoad {
             }));
         }
         CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
-        System.out.printf(Locale.ROOT, "at %,d actions/s, POST to autonomous verdict visible (%s): %,d of %,d verdicts; %s%n",
-                rate, inThePost ? "in the POST's answer, Prefer: wait=10" : "by a long poll after the 202", toVerdict.size(), count,
+        System.out.printf(Locale.ROOT, "%sat %,d actions/s, POST to autonomous verdict visible (%s): %,d of %,d verdicts; %s%n",
+                label, rate, inThePost ? "in the POST's answer, Prefer: wait=10" : "by a long poll after the 202", toVerdict.size(), count,
                 percentiles(toVerdict));
-        System.out.printf(Locale.ROOT, "  of which submitted to decided by the router: %s%n", percentiles(toDecision));
+        System.out.printf(Locale.ROOT, "  slowest in each second: %s ms%n", worstPerSecond(worstPerSecond));
+        Map<String, Double> routerAfter = timers(routerUrl, ROUTER_TRANSACTION);
+        System.out.printf(Locale.ROOT, "  of which submitted to decided by the router: %s (its transactions: %.0f, on average %.1f ms, the longest "
+                        + "of the last minutes %.1f ms)%n", percentiles(toDecision),
+                routerAfter.getOrDefault("transaction_count", 0.0) - routerBefore.getOrDefault("transaction_count", 0.0),
+                mean(routerBefore, routerAfter, "transaction"), routerAfter.getOrDefault("transaction_max", Double.NaN) * 1000);
         System.out.printf(Locale.ROOT, "  and decided to seen by the worker: %s%n", percentiles(decisionToSeen));
         if (!otherAnswers.isEmpty()) {
             System.out.printf(Locale.ROOT, "  %,d answers were not an autonomous verdict, for example: %s%n", otherAnswers.size(),
                     otherAnswers.get(0));
         }
+    }
+
+    static String worstPerSecond(long[] micros) {
+        return java.util.Arrays.stream(micros).mapToObj(w -> String.format(Locale.ROOT, "%.0f", w / 1000.0))
+                .collect(java.util.stream.Collectors.joining(" "));
     }
 
     /** Tokens for 500 agents named {@code prefix} and a number, valid for an hour. */
@@ -178,12 +203,17 @@ public final class GatewayLoad {
 
     /** The gateway's submission timers (seconds and counts), from its Prometheus endpoint. */
     static Map<String, Double> submissionStages(String url) throws Exception {
+        return timers(url, STAGE);
+    }
+
+    /** Timers' sums, counts and maxima (in seconds), named by the pattern's first group, from a Prometheus endpoint. */
+    static Map<String, Double> timers(String url, java.util.regex.Pattern timer) throws Exception {
         var client = java.net.http.HttpClient.newHttpClient();
         String text = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + "/q/metrics")).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString()).body();
         Map<String, Double> out = new java.util.HashMap<>();
         for (String line : text.split("\n")) {
-            java.util.regex.Matcher m = STAGE.matcher(line);
+            java.util.regex.Matcher m = timer.matcher(line);
             if (m.find()) {
                 out.put(m.group(1) + "_" + m.group(2), Double.parseDouble(m.group(3)));
             }
@@ -193,6 +223,8 @@ public final class GatewayLoad {
 
     private static final java.util.regex.Pattern STAGE =
             java.util.regex.Pattern.compile("^orgos_gateway_submission_(\\w+?)_seconds_(sum|count)\\{?[^ ]*\\s+([0-9.eE+-]+)");
+    private static final java.util.regex.Pattern ROUTER_TRANSACTION =
+            java.util.regex.Pattern.compile("^orgos_router_(transaction)_seconds_(sum|count|max)\\{?[^ ]*\\s+([0-9.eE+-]+)");
 
     static double mean(Map<String, Double> before, Map<String, Double> after, String stage) {
         double sum = after.getOrDefault(stage + "_sum", 0.0) - before.getOrDefault(stage + "_sum", 0.0);
