@@ -166,10 +166,11 @@ public final class GatewayLoad {
                 percentiles(toVerdict));
         System.out.printf(Locale.ROOT, "  slowest in each second: %s ms%n", worstPerSecond(worstPerSecond));
         Map<String, Double> routerAfter = timers(routerUrl, ROUTER_TRANSACTION);
+        double transactions = routerAfter.getOrDefault("transaction_count", 0.0) - routerBefore.getOrDefault("transaction_count", 0.0);
         System.out.printf(Locale.ROOT, "  of which submitted to decided by the router: %s (its transactions: %.0f, on average %.1f ms, the longest "
-                        + "of the last minutes %.1f ms)%n", percentiles(toDecision),
-                routerAfter.getOrDefault("transaction_count", 0.0) - routerBefore.getOrDefault("transaction_count", 0.0),
-                mean(routerBefore, routerAfter, "transaction"), routerAfter.getOrDefault("transaction_max", Double.NaN) * 1000);
+                        + "of the last minutes %.1f ms; %.0f took over 50 ms)%n", percentiles(toDecision), transactions,
+                mean(routerBefore, routerAfter, "transaction"), routerAfter.getOrDefault("transaction_max", Double.NaN) * 1000,
+                transactions - (routerAfter.getOrDefault(UNDER_50_MS, 0.0) - routerBefore.getOrDefault(UNDER_50_MS, 0.0)));
         System.out.printf(Locale.ROOT, "  and decided to seen by the worker: %s%n", percentiles(decisionToSeen));
         if (!otherAnswers.isEmpty()) {
             System.out.printf(Locale.ROOT, "  %,d answers were not an autonomous verdict, for example: %s%n", otherAnswers.size(),
@@ -223,8 +224,9 @@ public final class GatewayLoad {
 
     private static final java.util.regex.Pattern STAGE =
             java.util.regex.Pattern.compile("^orgos_gateway_submission_(\\w+?)_seconds_(sum|count)\\{?[^ ]*\\s+([0-9.eE+-]+)");
+    private static final String UNDER_50_MS = "transaction_bucket{le=\"0.05\"";
     private static final java.util.regex.Pattern ROUTER_TRANSACTION =
-            java.util.regex.Pattern.compile("^orgos_router_(transaction)_seconds_(sum|count|max)\\{?[^ ]*\\s+([0-9.eE+-]+)");
+            java.util.regex.Pattern.compile("^orgos_router_(transaction)_seconds_(sum|count|max|bucket\\{le=\"0.05\")\\S*\\s+([0-9.eE+-]+)");
 
     static double mean(Map<String, Double> before, Map<String, Double> after, String stage) {
         double sum = after.getOrDefault(stage + "_sum", 0.0) - before.getOrDefault(stage + "_sum", 0.0);

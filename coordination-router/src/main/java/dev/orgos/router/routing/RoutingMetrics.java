@@ -32,7 +32,10 @@ public class RoutingMetrics {
         deadLetters = Counter.builder("orgos.router.dead.letters")
                 .description("Records sent to the dead-letter topic: unreadable, or breaking the action contract").register(registry);
         transactions = io.micrometer.core.instrument.Timer.builder("orgos.router.transaction")
-                .description("A routing transaction, from its begin to its commit (or abort)").register(registry);
+                .description("A routing transaction, from its begin to its commit (or abort)")
+                // how many took longer than a verdict may: a slow commit delays every action in and behind it
+                .serviceLevelObjectives(java.time.Duration.ofMillis(20), java.time.Duration.ofMillis(50), java.time.Duration.ofMillis(100))
+                .register(registry);
     }
 
     /** One routing transaction took this long, begun at {@code startNanos} (System.nanoTime). */
