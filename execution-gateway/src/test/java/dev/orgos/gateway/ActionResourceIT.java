@@ -386,6 +386,38 @@ class ActionResourceIT {
         watch.cancel();
     }
 
+    /**
+     * The database drops the verdict consumer's connection in the middle of applying a verdict (here:
+     * while the row is locked, an administrator terminates the waiting backend). The verdict is applied
+     * once the database answers again, and the verdicts after it too: failing the batch had stopped this
+     * replica's verdicts for good.
+     */
+    @Test
+    void aVerdictWhoseDatabaseConnectionDropsIsAppliedOnceItCanBeAndTheStreamGoesOn() throws Exception {
+        String id = post(token, "{\"actionType\":\"refund.issue\",\"amount\":900}", null);
+        var infra = OrgosInfrastructure.endpoints(null);
+        try (var lock = java.sql.DriverManager.getConnection(infra.jdbcUrl("orgos_gateway"), infra.pgUser(), infra.pgPassword())) {
+            lock.setAutoCommit(false);
+            try (var st = lock.prepareStatement("SELECT 1 FROM action_state WHERE action_id = ? FOR UPDATE")) {
+                st.setString(1, id);
+                st.executeQuery();
+            }
+            verdict(id, VerdictStatus.AUTONOMOUS, Instant.now().plusSeconds(1));
+            String blocked = "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' "
+                    + "AND query LIKE 'INSERT INTO action_state AS s%'";
+            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> db.query(blocked).execute()
+                    .await().atMost(Duration.ofSeconds(5)).size() == 1);
+            db.query("SELECT pg_terminate_backend(pid) FROM (" + blocked + ") b").execute().await().atMost(Duration.ofSeconds(10));
+            lock.rollback();
+        }
+        Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                given().auth().oauth2(token).get("/v1/actions/" + id).then().statusCode(200).body("status", equalTo("AUTONOMOUS")));
+        String next = post(token, "{\"actionType\":\"refund.issue\",\"amount\":901}", null);
+        verdict(next, VerdictStatus.REJECTED, Instant.now().plusSeconds(1));
+        Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                given().auth().oauth2(token).get("/v1/actions/" + next).then().statusCode(200).body("status", equalTo("REJECTED")));
+    }
+
     @Test
     void aLongPollOnAnotherAgentsActionIsAnsweredAtOnce() {
         String id = post(token, "{\"actionType\":\"refund.issue\",\"amount\":900}", null);
