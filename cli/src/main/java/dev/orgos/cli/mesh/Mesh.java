@@ -148,7 +148,9 @@ public final class Mesh implements AutoCloseable {
         Endpoints e = infra.endpoints();
         // for measuring: e.g. -Dorgos.jvm-args.execution-gateway=-XX:StartFlightRecording=filename=gw.jfr
         String jvmArgs = System.getProperty("orgos.jvm-args." + s.module, "").trim();
-        List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx384m", "--enable-native-access=ALL-UNNAMED"));
+        List<String> cmd = new ArrayList<>(List.of(java()));
+        cmd.addAll(s.heap);
+        cmd.add("--enable-native-access=ALL-UNNAMED");
         // one collector thread suits a small service on a small machine; the JVM refuses two collectors,
         // so a collector chosen in the extra arguments replaces it
         if (!jvmArgs.matches(".*-XX:\\+Use\\w+GC.*")) {
