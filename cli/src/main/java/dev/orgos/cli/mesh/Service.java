@@ -6,8 +6,8 @@ public enum Service {
      * The gateway and the router are on every action's path. Every request in flight when a young
      * collection starts waits for it, and a pause lasts as long whatever the young generation's size
      * (it copies what survives): twice the young generation, half the pauses. GatewayLoad at 1,000/s
-     * measured POST p99 30-47 ms with the default (128 MB of 384 MB) and 22-31 ms with 256 MB of 512 MB,
-     * and the verdict in the POST's answer p99 41-153 ms before, 40-43 ms after (two runs).
+     * measured POST p99 30-47 ms with the default (128 MB of 384 MB) and 22-36 ms with 256 MB of 512 MB,
+     * and the verdict in the POST's answer p99 41-153 ms before, 38-71 ms after (docs/benchmarks.md).
      */
     EXECUTION_GATEWAY("execution-gateway", 8080, "orgos_gateway", java.util.List.of("-Xmx512m", "-Xmn256m")),
     COORDINATION_ROUTER("coordination-router", 8082, null, java.util.List.of("-Xmx512m", "-Xmn256m")),
