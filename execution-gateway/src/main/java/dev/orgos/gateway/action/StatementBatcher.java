@@ -7,7 +7,6 @@ import io.vertx.core.Vertx;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.jboss.logging.Logger;
 
@@ -38,9 +37,9 @@ final class StatementBatcher<I, O> {
     private final int maxInFlight;
     private final ArrayDeque<Pending<I, O>> waiting = new ArrayDeque<>();
     private int inFlight;
-    private final AtomicLong failedBatches = new AtomicLong();
-    /** failed batches not yet said in the log, and when the log last said it */
-    private long unsaid;
+    /** Guarded by this, as are how many had failed when the log last said so, and when that was. */
+    private long failedBatches;
+    private long failedWhenSaid;
     private long saidAt = System.nanoTime() - LOG_EVERY_NANOS;
 
     /**
@@ -102,22 +101,21 @@ final class StatementBatcher<I, O> {
     }
 
     /** Batches of more than one item that failed and were run one item at a time, since the start. */
-    long failedBatches() {
-        return failedBatches.get();
+    synchronized long failedBatches() {
+        return failedBatches;
     }
 
     private void batchFailed(int items, Throwable failure) {
-        failedBatches.incrementAndGet();
         long count;
         synchronized (this) {
-            unsaid++;
+            failedBatches++;
             long now = System.nanoTime();
             if (now - saidAt < LOG_EVERY_NANOS) {
                 return;
             }
             saidAt = now;
-            count = unsaid;
-            unsaid = 0;
+            count = failedBatches - failedWhenSaid;
+            failedWhenSaid = failedBatches;
         }
         LOG.warnf("A batch of %d %s failed (%s); each is being run on its own instead. %d batch(es) of %s failed since this "
                 + "was last said", items, what, failure.getMessage(), count, what);

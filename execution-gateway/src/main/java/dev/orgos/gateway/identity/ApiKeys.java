@@ -85,7 +85,8 @@ public class ApiKeys {
     }
 
     public Uni<List<Listed>> list(String agentId) {
-        String sql = "SELECT key_id, agent_id, description, created_by, created_at, revoked_by, revoked_at FROM agent_api_key" + (agentId == null ? "" : " WHERE agent_id = $1") + " ORDER BY created_at";
+        String sql = "SELECT key_id, agent_id, description, created_by, created_at, revoked_by, revoked_at FROM agent_api_key"
+                + (agentId == null ? "" : " WHERE agent_id = $1") + " ORDER BY created_at";
         var query = db.preparedQuery(sql);
         return (agentId == null ? query.execute() : query.execute(Tuple.of(agentId))).map(rows -> {
             List<Listed> out = new ArrayList<>();
