@@ -65,8 +65,6 @@ public final class GatewayLoad {
             // latency is the gateway's at that rate and not a queue of 64 waiting for each other
             drain(mesh);
             List<Long> paced = Collections.synchronizedList(new ArrayList<>());
-            // the slowest answer in each second: a stall (a pause, a slow commit) shows as one bad second
-            long[] worstPerSecond = new long[10];
             tokens = agents("paced-agent-");
             signIn(http, tokens);
             int pacedCount = rate * 10;
@@ -74,6 +72,7 @@ public final class GatewayLoad {
             AtomicInteger pacedOk = new AtomicInteger();
             Map<String, Double> before = submissionStages(url);
             long p0 = System.nanoTime();
+            SlowestPerSecond slowest = new SlowestPerSecond(10, p0);
             for (int i = 0; i < pacedCount; i++) {
                 // timed from when it was due, not when it left: a late driver must not hide a slow gateway
                 long sent = p0 + i * (1_000_000_000L / rate);
@@ -83,10 +82,7 @@ public final class GatewayLoad {
                         pacedOk.incrementAndGet();
                         long micros = (System.nanoTime() - sent) / 1000;
                         paced.add(micros);
-                        int second = (int) Math.min(9, (sent - p0) / 1_000_000_000L);
-                        synchronized (worstPerSecond) {
-                            worstPerSecond[second] = Math.max(worstPerSecond[second], micros);
-                        }
+                        slowest.answered(sent, micros);
                     }
                 }));
             }
@@ -97,7 +93,7 @@ public final class GatewayLoad {
             Map<String, Double> after = submissionStages(url);
             System.out.printf(Locale.ROOT, "  the gateway's own account, on average: recording %.1f ms, sending until the broker's acknowledgement %.1f ms%n",
                     mean(before, after, "recording"), mean(before, after, "sending"));
-            System.out.printf(Locale.ROOT, "  slowest answer in each of the 10 seconds: %s ms%n", worstPerSecond(worstPerSecond));
+            System.out.printf(Locale.ROOT, "  slowest answer in each of the 10 seconds: %s ms%n", slowest);
 
             drain(mesh);
             // at the rate: POST, then long-poll until the autonomous verdict is visible; then the same with the
@@ -125,9 +121,9 @@ public final class GatewayLoad {
         List<Long> toDecision = Collections.synchronizedList(new ArrayList<>());
         List<Long> decisionToSeen = Collections.synchronizedList(new ArrayList<>());
         int count = Math.min(5_000, rate * 10); // at most 10 per agent: within the budget of 20 an hour
-        long[] worstPerSecond = new long[(count + rate - 1) / rate];
         List<CompletableFuture<?>> all = new ArrayList<>();
         long t0 = System.nanoTime();
+        SlowestPerSecond slowest = new SlowestPerSecond((count + rate - 1) / rate, t0);
         for (int i = 0; i < count; i++) {
             long sent = t0 + i * (1_000_000_000L / rate);
             waitUntil(sent);
@@ -146,10 +142,7 @@ public final class GatewayLoad {
                 if (r.body().contains("\"status\":\"AUTONOMOUS\"")) {
                     long micros = (System.nanoTime() - sent) / 1000;
                     toVerdict.add(micros);
-                    int second = (int) Math.min(worstPerSecond.length - 1, (sent - t0) / 1_000_000_000L);
-                    synchronized (worstPerSecond) {
-                        worstPerSecond[second] = Math.max(worstPerSecond[second], micros);
-                    }
+                    slowest.answered(sent, micros);
                     Instant seen = Instant.now();
                     Instant submitted = Instant.parse(r.body().replaceAll(".*\"submittedAt\":\"([^\"]+)\".*", "$1"));
                     Instant decided = Instant.parse(r.body().replaceAll(".*\"updatedAt\":\"([^\"]+)\".*", "$1"));
@@ -164,7 +157,7 @@ public final class GatewayLoad {
         System.out.printf(Locale.ROOT, "%sat %,d actions/s, POST to autonomous verdict visible (%s): %,d of %,d verdicts; %s%n",
                 label, rate, inThePost ? "in the POST's answer, Prefer: wait=10" : "by a long poll after the 202", toVerdict.size(), count,
                 percentiles(toVerdict));
-        System.out.printf(Locale.ROOT, "  slowest in each second: %s ms%n", worstPerSecond(worstPerSecond));
+        System.out.printf(Locale.ROOT, "  slowest in each second: %s ms%n", slowest);
         Map<String, Double> routerAfter = timers(routerUrl, ROUTER_TRANSACTION);
         double transactions = routerAfter.getOrDefault("transaction_count", 0.0) - routerBefore.getOrDefault("transaction_count", 0.0);
         System.out.printf(Locale.ROOT, "  of which submitted to decided by the router: %s (its transactions: %.0f, on average %.1f ms, the longest "
@@ -178,9 +171,28 @@ public final class GatewayLoad {
         }
     }
 
-    static String worstPerSecond(long[] micros) {
-        return java.util.Arrays.stream(micros).mapToObj(w -> String.format(Locale.ROOT, "%.0f", w / 1000.0))
-                .collect(java.util.stream.Collectors.joining(" "));
+    /** The slowest answer in each second of a phase: a stall (a pause, a slow commit) shows as one bad second. */
+    static final class SlowestPerSecond {
+        private final long[] micros;
+        private final long start;
+
+        SlowestPerSecond(int seconds, long startNanos) {
+            this.micros = new long[seconds];
+            this.start = startNanos;
+        }
+
+        /** An answer to the request due at {@code dueNanos}, which took {@code took} microseconds. */
+        synchronized void answered(long dueNanos, long took) {
+            int second = (int) Math.min(micros.length - 1, (dueNanos - start) / 1_000_000_000L);
+            micros[second] = Math.max(micros[second], took);
+        }
+
+        /** In milliseconds, one figure per second. */
+        @Override
+        public synchronized String toString() {
+            return java.util.Arrays.stream(micros).mapToObj(w -> String.format(Locale.ROOT, "%.0f", w / 1000.0))
+                    .collect(java.util.stream.Collectors.joining(" "));
+        }
     }
 
     /** Tokens for 500 agents named {@code prefix} and a number, valid for an hour. */
