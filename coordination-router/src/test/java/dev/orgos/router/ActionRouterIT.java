@@ -93,6 +93,31 @@ class ActionRouterIT {
                 r -> r.value() != null && (r.value().getActionId().equals(id) || r.value().getActionId().equals(marker)),
                 l -> l.stream().anyMatch(r -> r.value().getActionId().equals(marker)), WAIT);
         assertEquals(1, decisions.stream().filter(r -> r.value().getActionId().equals(id)).count());
+
+        // the operator sees what the remembered ids cost
+        String metrics = get(metricsUrl);
+        assertTrue(gauge(metrics, "orgos_router_remembered_actions") >= 2, metrics);
+        assertTrue(gauge(metrics, "orgos_router_remembered_actions_bytes") > 0, metrics);
+    }
+
+    @io.quarkus.test.common.http.TestHTTPResource("/q/metrics")
+    java.net.URI metricsUrl;
+
+    static String get(java.net.URI uri) {
+        try (var client = java.net.http.HttpClient.newHttpClient()) {
+            return client.send(java.net.http.HttpRequest.newBuilder(uri).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static double gauge(String metrics, String name) {
+        return metrics.lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{")).findFirst()
+                .map(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).orElseThrow(() -> new AssertionError(name + " missing"));
     }
 
     @Test

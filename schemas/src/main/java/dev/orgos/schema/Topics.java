@@ -30,7 +30,7 @@ public enum Topics {
     /**
      * The router's per-partition state (decided action ids, budget usage, charter in force), as
      * deltas written in the routing transaction. Same partitions as the actions topic; retention
-     * is the de-duplication window.
+     * bounds the router's de-duplication window (orgos.router.dedup-window).
      */
     ROUTER_STATE("orgos.router-state", "actions partition", 6, RouterStateDelta.getClassSchema()),
     /** Records a service could not process, with the reason. */

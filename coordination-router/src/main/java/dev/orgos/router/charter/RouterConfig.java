@@ -19,6 +19,17 @@ public interface RouterConfig {
     Duration charterWait();
 
     /**
+     * How long after its decision an action id is remembered, so that a resubmission of it (a
+     * Kafka-native worker's retry, or the gateway sending again after a crash) gets no second
+     * decision; one resubmitted later is decided again. Memory grows with it: about 60 bytes per
+     * action decided in the window (a 36-character id), e.g. 500 MB across the routers for 100
+     * actions/s over 24 hours. Keep it within the retention of {@code orgos.router-state}
+     * (7 days), from which a partition's new owner restores it.
+     */
+    @WithDefault("24h")
+    Duration dedupWindow();
+
+    /**
      * Transactional id of this instance's producer: unique per instance (a UUID in it), so that a
      * replica never fences another; a restarted instance's stale transaction is aborted by the
      * broker after its timeout, and the consumer group's generation fences a member that lost

@@ -166,7 +166,7 @@ public class ActionRouter {
         Instant now = clock.instant();
         CharterEvaluator evaluator = charters.evaluator(state.charterKey());
         Decision decision = evaluator.evaluate(core, at, state);
-        state.decided(action.getActionId());
+        state.decided(action.getActionId(), now);
         delta.decided.add(action.getActionId());
         if (decision.outcome() == Outcome.AUTONOMOUS && evaluator.charter() != null) {
             for (Budget b : evaluator.charter().pathway(decision.pathwayId()).orElseThrow().budgets()) {

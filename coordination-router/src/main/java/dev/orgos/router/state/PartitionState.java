@@ -7,20 +7,24 @@ import dev.orgos.schema.RouterStateDelta;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * What the router must remember for one actions partition: the charter in force, the actions
- * already decided (a resubmission gets no second decision), and each agent's budget usage.
+ * decided within the de-duplication window (a resubmission gets no second decision), and each
+ * agent's budget usage.
  * Owned by one routing thread at a time; rebuilt from the router-state topic when the partition
  * moves or a transaction fails.
  */
 public final class PartitionState implements BudgetUsage {
     private String charterKey;
-    private final Set<String> decided = new HashSet<>();
+    private final DecidedIds decided;
     private final Map<String, RollingWindow> budgets = new HashMap<>();
+
+    /** @param dedupWindow how long an action id is remembered after its decision */
+    public PartitionState(Duration dedupWindow) {
+        this.decided = new DecidedIds(dedupWindow);
+    }
 
     public String charterKey() {
         return charterKey;
@@ -34,16 +38,21 @@ public final class PartitionState implements BudgetUsage {
         return decided.contains(actionId);
     }
 
-    public void decided(String actionId) {
-        decided.add(actionId);
+    public void decided(String actionId, Instant at) {
+        decided.add(actionId, at);
     }
 
     public void charge(String key, Instant at, double amount) {
         budgets.computeIfAbsent(key, k -> new RollingWindow()).add(at, amount);
     }
 
+    /** Action ids remembered; read by the metrics thread too, where a stale count does no harm. */
     public int decidedCount() {
         return decided.size();
+    }
+
+    public long decidedFootprint() {
+        return decided.footprint();
     }
 
     @Override
@@ -56,11 +65,18 @@ public final class PartitionState implements BudgetUsage {
         return agentId + "|" + pathwayId + "|" + budgetId;
     }
 
+    /** Actions a replayed delta decided, at the delta's time: the time the live partition remembered them by. */
+    void replayDecided(java.util.List<String> actionIds, Instant at) {
+        for (String id : actionIds) {
+            decided.add(id, at);
+        }
+    }
+
     void apply(RouterStateDelta delta) {
         if (delta.getCharterKey() != null) {
             charterKey = delta.getCharterKey();
         }
-        decided.addAll(delta.getDecidedActionIds());
+        replayDecided(delta.getDecidedActionIds(), delta.getOccurredAt());
         for (BudgetCharge c : delta.getBudgetCharges()) {
             charge(c.getKey(), c.getAt(), c.getAmount());
         }

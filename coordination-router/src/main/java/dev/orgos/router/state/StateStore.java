@@ -33,6 +33,24 @@ public class StateStore {
     @Inject
     dev.orgos.service.kafka.MeshClients mesh;
 
+    @Inject
+    dev.orgos.router.charter.RouterConfig config;
+
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry registry;
+
+    @jakarta.annotation.PostConstruct
+    void gauges() {
+        io.micrometer.core.instrument.Gauge.builder("orgos.router.remembered.actions", states,
+                        s -> s.values().stream().mapToLong(PartitionState::decidedCount).sum())
+                .description("Action ids this instance remembers as decided (its partitions, within orgos.router.dedup-window)")
+                .register(registry);
+        io.micrometer.core.instrument.Gauge.builder("orgos.router.remembered.actions.bytes", states,
+                        s -> s.values().stream().mapToLong(PartitionState::decidedFootprint).sum())
+                .description("Memory those remembered action ids take").baseUnit("bytes")
+                .register(registry);
+    }
+
     /** The states of these partitions, restoring any that this instance does not hold. */
     public Uni<Map<Integer, PartitionState>> states(Collection<Integer> partitions) {
         List<Integer> missing = partitions.stream().distinct().filter(p -> !states.containsKey(p)).toList();
@@ -59,7 +77,7 @@ public class StateStore {
             c.seekToBeginning(tps);
             Map<TopicPartition, Long> end = c.endOffsets(tps);
             Map<Integer, PartitionState> restored = new java.util.HashMap<>();
-            partitions.forEach(i -> restored.put(i, new PartitionState()));
+            partitions.forEach(i -> restored.put(i, new PartitionState(config.dedupWindow())));
             long deltas = 0;
             while (tps.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
                 for (ConsumerRecord<String, RouterStateDelta> r : c.poll(Duration.ofMillis(500))) {
@@ -71,8 +89,9 @@ public class StateStore {
             }
             states.putAll(restored);
             for (var e : restored.entrySet()) {
-                LOG.infof("Partition %d of %s restored: charter %s, %d actions already decided", e.getKey(), Topics.ACTIONS.topic(),
-                        e.getValue().charterKey() == null ? "none yet" : e.getValue().charterKey(), e.getValue().decidedCount());
+                LOG.infof("Partition %d of %s restored: charter %s, %d actions decided in the last %s remembered", e.getKey(),
+                        Topics.ACTIONS.topic(), e.getValue().charterKey() == null ? "none yet" : e.getValue().charterKey(),
+                        e.getValue().decidedCount(), config.dedupWindow().toString().substring(2).toLowerCase());
             }
             LOG.debugf("Replayed %d state deltas", deltas);
         }
