@@ -102,6 +102,11 @@ public final class GatewayLoad {
             drain(mesh);
             verdicts(mesh, http, rate, "prefer-agent-", true, "");
             http.close();
+            // what de-duplication costs the router after all this: bounded by its window, not by the run's length
+            Map<String, Double> remembered = timers(mesh.url(Service.COORDINATION_ROUTER), REMEMBERED);
+            System.out.printf(Locale.ROOT, "The router remembers %,.0f decided action ids in %.1f MB (orgos.router.dedup-window)%n",
+                    remembered.getOrDefault("remembered_actions", Double.NaN),
+                    remembered.getOrDefault("remembered_actions_bytes", Double.NaN) / 1_000_000);
         }
     }
 
@@ -239,6 +244,9 @@ public final class GatewayLoad {
     private static final String UNDER_50_MS = "transaction_bucket{le=\"0.05\"";
     private static final java.util.regex.Pattern ROUTER_TRANSACTION =
             java.util.regex.Pattern.compile("^orgos_router_(transaction)_seconds_(sum|count|max|bucket\\{le=\"0.05\")\\S*\\s+([0-9.eE+-]+)");
+
+    private static final java.util.regex.Pattern REMEMBERED =
+            java.util.regex.Pattern.compile("^orgos_router_(remembered)_(actions_bytes|actions)(?:\\{[^ ]*)?\\s+([0-9.eE+-]+)");
 
     static double mean(Map<String, Double> before, Map<String, Double> after, String stage) {
         double sum = after.getOrDefault(stage + "_sum", 0.0) - before.getOrDefault(stage + "_sum", 0.0);
