@@ -76,6 +76,7 @@ final class LocalKafka implements AutoCloseable {
                     .redirectErrorStream(true)
                     .redirectOutput(logs.resolve("kafka-stdout.log").toFile())
                     .start();
+            OrphanGuard.guard(p.toHandle());
             LocalKafka kafka = new LocalKafka(p, "127.0.0.1:" + port);
             try {
                 Ports.await("Kafka broker (log: " + logs.resolve("kafka.log") + ")", Duration.ofSeconds(90), () -> {

@@ -11,9 +11,16 @@ import java.nio.file.Path;
  */
 final class LocalPostgres implements AutoCloseable {
     private final EmbeddedPostgres postgres;
+    /** The server itself: pg_ctl starts it detached, so it is no child of ours to find otherwise. */
+    private final java.util.Optional<ProcessHandle> postmaster;
 
     private LocalPostgres(EmbeddedPostgres postgres) {
         this.postgres = postgres;
+        String port = " -p " + postgres.getPort() + " ";
+        this.postmaster = ProcessHandle.allProcesses()
+                .filter(h -> commandLine(h.pid()).contains("/bin/postgres ") && commandLine(h.pid()).contains(port))
+                .findFirst();
+        postmaster.ifPresent(OrphanGuard::guard);
     }
 
     static LocalPostgres start(Path workDir) {
@@ -32,6 +39,16 @@ final class LocalPostgres implements AutoCloseable {
         }
     }
 
+    /** From /proc, where ProcessHandle.Info may come back empty for a server in its own user namespace. */
+    private static String commandLine(long pid) {
+        try {
+            return new String(java.nio.file.Files.readAllBytes(Path.of("/proc/" + pid + "/cmdline")),
+                    java.nio.charset.StandardCharsets.UTF_8).replace('\0', ' ');
+        } catch (IOException | RuntimeException e) {
+            return "";
+        }
+    }
+
     int port() {
         return postgres.getPort();
     }
@@ -40,6 +57,7 @@ final class LocalPostgres implements AutoCloseable {
     public void close() {
         try {
             postgres.close();
+            postmaster.ifPresent(OrphanGuard::release);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

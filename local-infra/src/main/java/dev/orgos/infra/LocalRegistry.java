@@ -47,6 +47,7 @@ final class LocalRegistry implements AutoCloseable {
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile())
                     .start();
+            OrphanGuard.guard(p.toHandle());
             String url = "http://127.0.0.1:" + port;
             LocalRegistry registry = new LocalRegistry(p, url);
             try {

@@ -29,6 +29,7 @@ public final class Processes {
                 process.destroyForcibly();
                 Thread.currentThread().interrupt();
             }
+            OrphanGuard.release(process.toHandle());
         }
     }
 }

@@ -183,7 +183,9 @@ public final class Mesh implements AutoCloseable {
         cmd.add(jar(home, s).toString());
         try {
             Files.createDirectories(workDir.resolve("logs"));
-            return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(logFile(instance).toFile()).start();
+            Process process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(logFile(instance).toFile()).start();
+            dev.orgos.infra.OrphanGuard.guard(process.toHandle());
+            return process;
         } catch (IOException ex) {
             throw new UncheckedIOException("could not start " + s.module, ex);
         }
