@@ -18,7 +18,10 @@ final class LocalPostgres implements AutoCloseable {
         this.postgres = postgres;
         String port = " -p " + postgres.getPort() + " ";
         this.postmaster = ProcessHandle.allProcesses()
-                .filter(h -> commandLine(h.pid()).contains("/bin/postgres ") && commandLine(h.pid()).contains(port))
+                .filter(h -> {
+                    String command = commandLine(h.pid());
+                    return command.contains("/bin/postgres ") && command.contains(port);
+                })
                 .findFirst();
         postmaster.ifPresent(OrphanGuard::guard);
     }
@@ -42,7 +45,7 @@ final class LocalPostgres implements AutoCloseable {
         }
     }
 
-    /** From /proc, where ProcessHandle.Info may come back empty for a server in its own user namespace. */
+    /** A process's command line from /proc; empty elsewhere than on Linux, where the server is then not guarded. */
     private static String commandLine(long pid) {
         try {
             return new String(java.nio.file.Files.readAllBytes(Path.of("/proc/" + pid + "/cmdline")),

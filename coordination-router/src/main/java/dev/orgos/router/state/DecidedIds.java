@@ -22,8 +22,9 @@ import java.util.List;
  *
  * <p>Times are decision times (the routing transaction's clock, replayed from each state delta's
  * {@code occurredAt}); the window slides with the latest one seen, so a replay of the state topic
- * forgets exactly what the live partition had forgotten. Not thread-safe: owned by the partition's
- * routing thread, like {@link PartitionState}.
+ * forgets exactly what the live partition had forgotten. A clock stepped back loses nothing; one
+ * stepped forward by more than the window forgets early, as any time-based window would. Not
+ * thread-safe: owned by the partition's routing thread, like {@link PartitionState}.
  */
 final class DecidedIds {
     /** An id is kept for the window plus at most one slice: 1/8 more memory, nine lookups at most. */
