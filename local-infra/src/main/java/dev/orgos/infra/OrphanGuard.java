@@ -33,6 +33,7 @@ public final class OrphanGuard {
     private static final String WATCHER = """
             trap '' INT HUP
             parent=$1; list=$2; grace=$3
+            # field 3 is the state when the name has no space in it, as for java and postgres
             alive() { [ -r "/proc/$1/stat" ] && [ "$(cut -d' ' -f3 "/proc/$1/stat" 2>/dev/null)" != Z ]; }
             while alive "$parent"; do sleep 1; done
             signal() {
@@ -60,6 +61,7 @@ public final class OrphanGuard {
     private static final Map<Long, String> GUARDED = new LinkedHashMap<>();
     private static Path list;
     private static boolean watching;
+    private static boolean warned;
 
     private OrphanGuard() {
     }
@@ -74,17 +76,30 @@ public final class OrphanGuard {
             return; // already gone
         }
         GUARDED.put(child.pid(), start);
-        write();
-        if (!watching) {
-            startWatcher();
-            watching = true;
+        try {
+            write();
+            if (!watching) {
+                startWatcher();
+                watching = true;
+            }
+        } catch (IOException | UncheckedIOException e) {
+            // a convenience, not a condition to run: say so once and go on
+            if (!warned) {
+                warned = true;
+                System.err.println("orgos: cannot watch for this process being killed (" + e.getMessage()
+                        + "); what it starts is stopped on a normal exit only");
+            }
         }
     }
 
     /** {@code child} was stopped, or is stopped by its owner: not the watcher's business any more. */
     public static synchronized void release(ProcessHandle child) {
-        if (GUARDED.remove(child.pid()) != null) {
-            write();
+        if (GUARDED.remove(child.pid()) != null && list != null) {
+            try {
+                write();
+            } catch (IOException e) {
+                // the watcher may signal a child already stopped: it checks the start time, so no other process
+            }
         }
     }
 
@@ -109,30 +124,22 @@ public final class OrphanGuard {
         }
     }
 
-    private static void write() {
-        try {
-            if (list == null) {
-                list = Files.createTempFile("orgos-children-", ".pids");
-            }
-            String text = GUARDED.entrySet().stream().map(e -> e.getKey() + " " + e.getValue() + "\n").collect(Collectors.joining());
-            // replaced whole, never rewritten in place: the watcher may read it at any moment
-            Path next = Files.writeString(list.resolveSibling(list.getFileName() + ".next"), text);
-            Files.move(next, list, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not write the list of child processes", e);
+    private static void write() throws IOException {
+        if (list == null) {
+            list = Files.createTempFile("orgos-children-", ".pids");
         }
+        String text = GUARDED.entrySet().stream().map(e -> e.getKey() + " " + e.getValue() + "\n").collect(Collectors.joining());
+        // replaced whole, never rewritten in place: the watcher may read it at any moment
+        Path next = Files.writeString(list.resolveSibling(list.getFileName() + ".next"), text);
+        Files.move(next, list, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
-    private static void startWatcher() {
-        try {
-            new ProcessBuilder(List.of("/bin/sh", "-c", WATCHER, "orgos-orphan-guard", Long.toString(ProcessHandle.current().pid()),
-                    list.toString(), Integer.toString(GRACE_SECONDS)))
-                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .redirectErrorStream(true)
-                    .start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not start the watcher that stops child processes after a crash", e);
-        }
+    private static void startWatcher() throws IOException {
+        new ProcessBuilder(List.of("/bin/sh", "-c", WATCHER, "orgos-orphan-guard", Long.toString(ProcessHandle.current().pid()),
+                list.toString(), Integer.toString(GRACE_SECONDS)))
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectErrorStream(true)
+                .start();
     }
 }
