@@ -156,18 +156,19 @@ public class ActionRouter {
             tally.deadLettered();
             return;
         }
-        if (state.alreadyDecided(action.getActionId())) {
+        Instant now = clock.instant();
+        // noted before the charter is applied: if anything below fails, the transaction aborts and
+        // the partition's state is rebuilt from the state topic without it
+        if (!state.decideOnce(action.getActionId(), now)) {
             LOG.infof("Action %s from agent %s was already decided; the resubmission gets no second decision",
                     action.getActionId(), action.getAgentId());
             return;
         }
+        delta.decided.add(action.getActionId());
         // The record's own time, not the wall clock: a batch decided again after a crash sees the same budgets.
         Instant at = record.getTimestamp();
-        Instant now = clock.instant();
         CharterEvaluator evaluator = charters.evaluator(state.charterKey());
         Decision decision = evaluator.evaluate(core, at, state);
-        state.decided(action.getActionId(), now);
-        delta.decided.add(action.getActionId());
         if (decision.outcome() == Outcome.AUTONOMOUS && evaluator.charter() != null) {
             for (Budget b : evaluator.charter().pathway(decision.pathwayId()).orElseThrow().budgets()) {
                 String key = PartitionState.budgetKey(action.getAgentId(), decision.pathwayId(), b.id());

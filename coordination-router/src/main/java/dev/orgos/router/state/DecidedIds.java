@@ -48,7 +48,10 @@ final class DecidedIds {
 
     boolean contains(String id) {
         byte[] bytes = id.getBytes(StandardCharsets.UTF_8);
-        int hash = hash(bytes);
+        return contains(bytes, hash(bytes));
+    }
+
+    private boolean contains(byte[] bytes, int hash) {
         // newest first: a resubmission usually follows its original closely
         for (Iterator<Slice> it = slices.descendingIterator(); it.hasNext();) {
             if (it.next().contains(bytes, hash)) {
@@ -58,8 +61,17 @@ final class DecidedIds {
         return false;
     }
 
-    /** Remembers an id decided at this time, and forgets what the window no longer covers. */
-    void add(String id, Instant decidedAt) {
+    /**
+     * Remembers an id decided at this time, unless it is remembered already, and forgets what the
+     * window no longer covers. False when the id was already there: one look, one encoding, for the
+     * router's check and its note together.
+     */
+    boolean add(String id, Instant decidedAt) {
+        byte[] bytes = id.getBytes(StandardCharsets.UTF_8);
+        int hash = hash(bytes);
+        if (contains(bytes, hash)) {
+            return false;
+        }
         long at = decidedAt.toEpochMilli();
         latest = Math.max(latest, at);
         long index = Math.floorDiv(latest, sliceMillis);
@@ -71,12 +83,11 @@ final class DecidedIds {
             footprint += newest.bytes;
         }
         long before = newest.bytes;
-        byte[] bytes = id.getBytes(StandardCharsets.UTF_8);
-        if (newest.add(bytes, hash(bytes))) {
-            size++;
-        }
+        newest.insert(bytes, hash);
+        size++;
         footprint += newest.bytes - before;
         forgetBefore(latest - windowMillis);
+        return true;
     }
 
     private void forgetBefore(long cutoff) {
@@ -87,7 +98,7 @@ final class DecidedIds {
         }
     }
 
-    /** Ids remembered (one id decided twice in different slices counts twice, which cannot happen: the second is refused). */
+    /** Ids remembered. */
     int size() {
         return size;
     }
@@ -124,11 +135,13 @@ final class DecidedIds {
 
         final long index;
         int size;
-        long bytes = 2 * 64 * Integer.BYTES;
+        private static final int FIRST_SLOTS = 64;
+
+        long bytes = 2L * FIRST_SLOTS * Integer.BYTES;
         private final List<byte[]> chunks = new ArrayList<>();
         private int used;
-        private int[] refs = new int[64]; // 0: empty; else (chunk << OFFSET_BITS | offset) + 1
-        private int[] hashes = new int[64];
+        private int[] refs = new int[FIRST_SLOTS]; // 0: empty; else (chunk << OFFSET_BITS | offset) + 1
+        private int[] hashes = new int[FIRST_SLOTS];
 
         Slice(long index) {
             this.index = index;
@@ -147,11 +160,8 @@ final class DecidedIds {
             }
         }
 
-        /** False if the id was already here. */
-        boolean add(byte[] id, int hash) {
-            if (contains(id, hash)) {
-                return false;
-            }
+        /** Adds an id that is in no slice. */
+        void insert(byte[] id, int hash) {
             if ((size + 1) * 2 > refs.length) {
                 grow();
             }
@@ -164,7 +174,6 @@ final class DecidedIds {
             refs[i] = ref;
             hashes[i] = hash;
             size++;
-            return true;
         }
 
         private int append(byte[] id) {

@@ -34,12 +34,16 @@ public final class PartitionState implements BudgetUsage {
         this.charterKey = key;
     }
 
-    public boolean alreadyDecided(String actionId) {
+    boolean alreadyDecided(String actionId) {
         return decided.contains(actionId);
     }
 
-    public void decided(String actionId, Instant at) {
-        decided.add(actionId, at);
+    /**
+     * Remembers the action as decided at this time; false if it already was, within the
+     * de-duplication window: a resubmission, which gets no second decision.
+     */
+    public boolean decideOnce(String actionId, Instant at) {
+        return decided.add(actionId, at);
     }
 
     public void charge(String key, Instant at, double amount) {

@@ -18,8 +18,8 @@ class DecidedIdsTest {
     @Test
     void anIdIsRememberedOnceAndOthersAreNot() {
         DecidedIds ids = new DecidedIds(HOUR);
-        ids.add("act-1", T0);
-        ids.add("act-1", T0.plusSeconds(1));
+        assertTrue(ids.add("act-1", T0));
+        assertFalse(ids.add("act-1", T0.plusSeconds(1)), "the second time is a resubmission");
         assertTrue(ids.contains("act-1"));
         assertFalse(ids.contains("act-2"));
         assertFalse(ids.contains("act-"));
@@ -107,7 +107,7 @@ class DecidedIdsTest {
         Instant[] times = {T0, T0.plus(Duration.ofMinutes(30)), T0.plus(Duration.ofMinutes(80))};
         String[] actions = {"first", "second", "third"};
         for (int i = 0; i < 3; i++) {
-            live.decided(actions[i], times[i]);
+            live.decideOnce(actions[i], times[i]);
             restored.replayDecided(List.of(actions[i]), times[i]);
         }
         for (String id : actions) {
