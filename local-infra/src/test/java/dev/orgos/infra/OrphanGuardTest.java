@@ -29,7 +29,7 @@ class OrphanGuardTest {
         OrphanGuard.release(released.toHandle());
         System.out.println(guarded.pid() + " " + released.pid() + " " + OrphanGuard.watcherFile());
         System.out.flush();
-        Thread.sleep(300_000);
+        new java.util.concurrent.CountDownLatch(1).await(5, TimeUnit.MINUTES); // until the test kills this JVM
     }
 
     @Test
