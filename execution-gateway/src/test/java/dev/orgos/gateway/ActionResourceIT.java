@@ -1,6 +1,7 @@
 package dev.orgos.gateway;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.startsWith;
@@ -36,15 +37,22 @@ class ActionResourceIT {
     @Test
     void acceptedActionReachesKafkaAsAvroUnderTheTokensAgentId() {
         String id = "act-" + UUID.randomUUID();
-        given().auth().oauth2(token).contentType("application/json")
+        String traceId = given().auth().oauth2(token).contentType("application/json")
                 .body("{\"actionId\":\"" + id + "\",\"actionType\":\"refund.issue\",\"amount\":120,\"confidence\":0.95,"
                         + "\"parameters\":{\"orderId\":\"o-9\",\"items\":3}}")
                 .when().post("/v1/actions")
-                .then().statusCode(202).header("Location", org.hamcrest.Matchers.endsWith("/v1/actions/" + id)).body("status", equalTo("PENDING"));
+                .then().statusCode(202).header("Location", org.hamcrest.Matchers.endsWith("/v1/actions/" + id)).body("status", equalTo("PENDING"))
+                .extract().path("traceId");
 
-        ActionProposed sent = kafka.<ActionProposed>await(Topics.ACTIONS.topic(), r -> r.value() != null && r.value().getActionId().equals(id),
-                l -> !l.isEmpty(), Duration.ofSeconds(20)).get(0).value();
+        var record = kafka.<ActionProposed>await(Topics.ACTIONS.topic(), r -> r.value() != null && r.value().getActionId().equals(id),
+                l -> !l.isEmpty(), Duration.ofSeconds(20)).get(0);
+        ActionProposed sent = record.value();
         assertEquals("refund-bot", sent.getAgentId());
+        assertEquals("refund-bot", record.key(), "keyed by agent: one agent's actions stay in order");
+        // the trace goes on with the action: the router names it in the ledger
+        var traceparent = record.headers().lastHeader("traceparent");
+        assertTrue(traceparent != null && !traceId.isEmpty(), "a traceparent header and a trace id in the answer");
+        assertEquals(traceId, new String(traceparent.value(), java.nio.charset.StandardCharsets.UTF_8).split("-")[1]);
         assertEquals(3L, sent.getParameters().get("items"));
 
         given().auth().oauth2(token).when().get("/v1/actions/" + id)
@@ -547,10 +555,12 @@ class ActionResourceIT {
     @Test
     void withoutAnAgentTokenNothingIsAccepted() {
         given().contentType("application/json").body("{\"actionType\":\"refund.issue\"}")
-                .post("/v1/actions").then().statusCode(401);
+                .post("/v1/actions").then().statusCode(401).contentType(startsWith("application/problem+json"))
+                .header("WWW-Authenticate", "Bearer");
         given().auth().oauth2(DevTokens.human("alice", List.of("finance-ops"), Duration.ofMinutes(5)))
                 .contentType("application/json").body("{\"actionType\":\"refund.issue\"}")
-                .post("/v1/actions").then().statusCode(403);
+                .post("/v1/actions").then().statusCode(403).contentType(startsWith("application/problem+json"))
+                .body("detail", containsString("Only agents"));
     }
 
     @jakarta.inject.Inject

@@ -12,6 +12,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /** action_state in PostgreSQL: every write is an idempotent upsert, so replays change nothing. */
 @ApplicationScoped
@@ -28,6 +29,11 @@ public class ActionStore {
     /** Records an action as PENDING unless something is already known about it (before it is sent). */
     public Uni<Void> accepted(String actionId, String agentId, String actionType, String traceId, Instant at) {
         return acceptances.submit(Tuple.of(actionId, agentId, actionType, traceId, utc(at)));
+    }
+
+    /** As {@link #accepted}, for the submission's path on plain futures. */
+    CompletableFuture<Void> acceptedNow(String actionId, String agentId, String actionType, String traceId, Instant at) {
+        return acceptances.enqueue(Tuple.of(actionId, agentId, actionType, traceId, utc(at)));
     }
 
     private static final String ACCEPTED = """
@@ -120,6 +126,12 @@ public class ActionStore {
     public Uni<Claim> claim(String agentId, String key, String requestHash, String actionId, String actionType, String traceId,
                             Instant at) {
         return claims.submit(Tuple.from(Arrays.asList(agentId, key, requestHash, actionId, actionType, traceId, utc(at))));
+    }
+
+    /** As {@link #claim}, for the submission's path on plain futures. */
+    CompletableFuture<Claim> claimNow(String agentId, String key, String requestHash, String actionId, String actionType, String traceId,
+                                      Instant at) {
+        return claims.enqueue(Tuple.from(Arrays.asList(agentId, key, requestHash, actionId, actionType, traceId, utc(at))));
     }
 
     /**

@@ -1,12 +1,12 @@
 package dev.orgos.gateway.action;
 
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.subscription.UniEmitter;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import org.jboss.logging.Logger;
 
@@ -24,7 +24,7 @@ import org.jboss.logging.Logger;
  */
 final class StatementBatcher<I, O> {
 
-    private record Pending<I, O>(I item, UniEmitter<? super O> answer, Context context) {
+    private record Pending<I, O>(I item, CompletableFuture<O> answer, Context context) {
     }
 
     private static final Logger LOG = Logger.getLogger(StatementBatcher.class);
@@ -58,12 +58,17 @@ final class StatementBatcher<I, O> {
     }
 
     Uni<O> submit(I item) {
-        return Uni.createFrom().emitter(answer -> {
-            synchronized (this) {
-                waiting.add(new Pending<>(item, answer, Vertx.currentContext()));
-            }
-            next();
-        });
+        return Uni.createFrom().completionStage(() -> enqueue(item));
+    }
+
+    /** As {@link #submit}, for callers on plain futures: answered on the caller's Vert.x context. */
+    CompletableFuture<O> enqueue(I item) {
+        CompletableFuture<O> answer = new CompletableFuture<>();
+        synchronized (this) {
+            waiting.add(new Pending<>(item, answer, Vertx.currentContext()));
+        }
+        next();
+        return answer;
     }
 
     private void next() {
@@ -129,7 +134,7 @@ final class StatementBatcher<I, O> {
     }
 
     private static <I, O> void answer(Pending<I, O> p, O result, Throwable failure) {
-        Runnable deliver = failure == null ? () -> p.answer().complete(result) : () -> p.answer().fail(failure);
+        Runnable deliver = failure == null ? () -> p.answer().complete(result) : () -> p.answer().completeExceptionally(failure);
         if (p.context() == null || p.context() == Vertx.currentContext()) {
             deliver.run();
         } else {

@@ -15,6 +15,11 @@ public class Agent {
     SecurityIdentity identity;
 
     public String id() {
+        return idOf(identity);
+    }
+
+    /** The agent id of an authenticated identity, where no request-scoped bean is at hand. */
+    public static String idOf(SecurityIdentity identity) {
         String known = identity.getAttribute(ID_ATTRIBUTE);
         if (known != null) {
             return known;

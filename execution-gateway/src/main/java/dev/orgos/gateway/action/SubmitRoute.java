@@ -1,0 +1,191 @@
+package dev.orgos.gateway.action;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.orgos.gateway.identity.Agent;
+import dev.orgos.service.problem.Problem;
+import dev.orgos.service.problem.ProblemMappers;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.quarkus.vertx.http.runtime.RouteConstants;
+import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.net.URI;
+import java.util.List;
+import java.util.Locale;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * {@code POST /v1/actions} with a JSON body (a plain action, or a CloudEvent in binary mode: ce-*
+ * headers and the action as the body), taken on a Vert.x route rather than by the REST resource.
+ * This is the request every AI worker makes for every action, and under load the REST layer's
+ * per-request work (its handler chain, a request context, an interceptor for the role, a captured
+ * context around each asynchronous step) cost more CPU than accepting the action (see
+ * docs/benchmarks.md). Everything else about it is as the REST resource's: the same
+ * authentication (run before any route), the same validation and answers
+ * ({@link Submissions}), RFC 9457 problem details for every refusal, the action size limit while the
+ * body is read. Structured CloudEvents ({@code application/cloudevents+json}) and anything that is not
+ * JSON pass on to the REST resource.
+ */
+@ApplicationScoped
+public class SubmitRoute {
+    private static final Logger LOG = Logger.getLogger(ActionResource.class);
+
+    @Inject
+    Submissions submissions;
+
+    @Inject
+    ObjectMapper json;
+
+    @Inject
+    GatewayMetrics metrics;
+
+    @ConfigProperty(name = BodyLimit.MAX_BYTES, defaultValue = "65536")
+    long maxBytes;
+
+    void install(@Observes Router router) {
+        // before the REST layer's routes (which come after the default order), after authentication
+        router.post("/v1/actions").order(RouteConstants.ROUTE_ORDER_BEFORE_DEFAULT).handler(this::handle);
+    }
+
+    private void handle(RoutingContext rc) {
+        HttpServerRequest request = rc.request();
+        String type = request.getHeader("Content-Type");
+        if (type == null || !type.trim().toLowerCase(Locale.ROOT).startsWith("application/json")) {
+            rc.next();
+            return;
+        }
+        SecurityIdentity identity = rc.user() instanceof QuarkusHttpUser user ? user.getSecurityIdentity() : null;
+        if (identity != null) {
+            authorized(rc, identity);
+            return;
+        }
+        Uni<SecurityIdentity> deferred = rc.get(QuarkusHttpUser.DEFERRED_IDENTITY_KEY);
+        if (deferred == null) {
+            authorized(rc, null);
+        } else {
+            deferred.subscribe().with(id -> authorized(rc, id), rc::fail); // a refused credential: a 401 problem (AuthenticationProblems)
+        }
+    }
+
+    private void authorized(RoutingContext rc, SecurityIdentity identity) {
+        if (identity == null || identity.isAnonymous()) {
+            write(rc, Answer.problem(401, "Unauthorized", "Present an agent's credential: a JWT (Authorization: Bearer) or an API key "
+                    + "(X-API-Key).", null).with("WWW-Authenticate", "Bearer"));
+            return;
+        }
+        if (!identity.hasRole("agent")) {
+            write(rc, Answer.problem(403, "Forbidden", "Only agents submit actions; this credential is not an agent's.", null));
+            return;
+        }
+        String agentId = Agent.idOf(identity);
+        HttpServerRequest request = rc.request();
+        String length = request.getHeader("Content-Length");
+        if (length != null) {
+            long announced;
+            try {
+                announced = Long.parseLong(length.trim());
+            } catch (NumberFormatException e) {
+                write(rc, Answer.problem(400, "Invalid request", "The Content-Length header is not a number.",
+                        List.of(new Problem.FieldError("Content-Length", "must be a number"))));
+                return;
+            }
+            if (announced > maxBytes) {
+                write(rc, Answer.of(BodyLimit.tooLarge(maxBytes, length.trim())));
+                return;
+            }
+        }
+        readBody(rc, agentId);
+    }
+
+    /**
+     * Reads the body, counting: one that did not announce its length (chunked) and grows past the
+     * limit is refused with the same 413 as one that announced it. The rest of it is read and
+     * dropped, so that the answer reaches the client on a connection still in step.
+     */
+    private void readBody(RoutingContext rc, String agentId) {
+        HttpServerRequest request = rc.request();
+        Buffer body = Buffer.buffer();
+        boolean[] tooLarge = {false};
+        request.handler(chunk -> {
+            if (!tooLarge[0]) {
+                if (body.length() + chunk.length() > maxBytes) {
+                    tooLarge[0] = true;
+                } else {
+                    body.appendBuffer(chunk);
+                }
+            }
+        });
+        request.exceptionHandler(e -> LOG.debugf("A submission's body could not be read: %s", e.getMessage()));
+        request.endHandler(v -> {
+            if (tooLarge[0]) {
+                write(rc, Answer.of(BodyLimit.tooLarge(maxBytes, "larger")));
+            } else {
+                submit(rc, agentId, body);
+            }
+        });
+        request.resume();
+    }
+
+    private void submit(RoutingContext rc, String agentId, Buffer body) {
+        HttpServerRequest request = rc.request();
+        String ceSpecVersion = request.getHeader("ce-specversion");
+        String ceId = request.getHeader("ce-id");
+        if (ceSpecVersion != null) {
+            List<Problem.FieldError> ce = Submissions.cloudEventProblems(ceSpecVersion, request.getHeader("ce-type"), ceId,
+                    request.getHeader("ce-source"), "ce-");
+            if (!ce.isEmpty()) {
+                write(rc, Answer.problem(400, "Invalid CloudEvent", "The CloudEvent headers are not valid.", ce));
+                return;
+            }
+        }
+        ActionRequest action;
+        try {
+            action = body.length() == 0 ? null : json.readValue(body.getBytes(), ActionRequest.class);
+        } catch (JsonProcessingException e) {
+            metrics.refused(GatewayMetrics.Refusal.INVALID);
+            write(rc, Answer.of(new ProblemMappers().unreadableJson(e)));
+            return;
+        } catch (java.io.IOException e) {
+            write(rc, Answer.problem(400, "Invalid request", "The request body could not be read.", null));
+            return;
+        }
+        String key = request.getHeader("Idempotency-Key");
+        submissions.submit(agentId, action, key != null ? key : ceId, request.getHeader("Prefer")).whenComplete((answer, failure) -> {
+            if (failure == null) {
+                write(rc, answer);
+            } else {
+                LOG.warnf("A submission by %s could not be recorded: %s", agentId, failure.getMessage());
+                write(rc, Answer.problem(503, "Service Unavailable", "The action could not be recorded (" + failure.getMessage()
+                        + "); nothing was accepted, retry with the same key.", null));
+            }
+        });
+    }
+
+    private void write(RoutingContext rc, Answer answer) {
+        HttpServerResponse response = rc.response();
+        if (response.ended() || response.closed()) {
+            return;
+        }
+        byte[] bytes;
+        try {
+            bytes = json.writeValueAsBytes(answer.body());
+        } catch (JsonProcessingException e) {
+            rc.fail(500, e);
+            return;
+        }
+        response.setStatusCode(answer.status());
+        answer.headers().forEach((name, value) -> response.putHeader(name,
+                name.equals("Location") ? URI.create(rc.request().absoluteURI()).resolve(value).toString() : value));
+        response.putHeader("Content-Type", answer.isProblem() ? Problem.MEDIA_TYPE : "application/json;charset=UTF-8");
+        response.end(Buffer.buffer(bytes));
+    }
+}
