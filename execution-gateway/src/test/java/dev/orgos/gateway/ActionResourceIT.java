@@ -138,6 +138,7 @@ class ActionResourceIT {
         String key = "key-" + UUID.randomUUID();
         String body = "{\"actionType\":\"refund.issue\",\"amount\":12}";
         String first = post(token, body, key);
+        // at once: the note that the broker has it is still lingering (1 s in tests), yet nothing is sent again
         given().auth().oauth2(token).contentType("application/json").header("Idempotency-Key", key).body(body)
                 .post("/v1/actions").then().statusCode(202).header("Idempotent-Replayed", "true").body("actionId", equalTo(first));
         given().auth().oauth2(token).contentType("application/json").header("Idempotency-Key", key)

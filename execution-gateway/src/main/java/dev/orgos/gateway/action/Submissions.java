@@ -179,6 +179,12 @@ public class Submissions {
                         + "' was already used for a different request (action " + claim.actionId() + "); use a new key for a new action.",
                         List.of(new Problem.FieldError("Idempotency-Key", "was used with a different body"))));
             }
+            if (!claim.sent() && noting.contains(noteKey(agentId, key))) {
+                // this replica has the broker's acknowledgement and is about to note it: the original acceptance
+                LOG.debugf("Retry of action %s by %s answered with the original acceptance (its sent note is on its way)",
+                        claim.actionId(), agentId);
+                return done(pending(claim.actionId(), null).with("Idempotent-Replayed", "true"));
+            }
             if (!claim.sent()) {
                 // claimed, but never noted as on the broker (a crash, a failure, or still on its way): send
                 // it again. The router decides an action id once, so a second copy changes nothing.
@@ -248,13 +254,27 @@ public class Submissions {
         }
         metrics.sent(sending);
         if (key != null) {
-            store.sent(agentId, key).subscribe().with(done -> {
-            }, e -> LOG.warnf("Action %s is on the broker but could not be noted as sent (%s); a retry would send it "
-                    + "again, which the router ignores", request.actionId(), e.getMessage()));
+            String note = noteKey(agentId, key);
+            noting.add(note);
+            store.sent(agentId, key).subscribe().with(done -> noting.remove(note), e -> {
+                noting.remove(note);
+                LOG.warnf("Action %s is on the broker but could not be noted as sent (%s); a retry would send it "
+                        + "again, which the router ignores", request.actionId(), e.getMessage());
+            });
         }
         ACCEPTANCE_LOG.accepted(request.actionId(), request.actionType(), agentId);
         metrics.accepted();
         answer.complete(pending(request.actionId(), traceId == null ? "" : traceId));
+    }
+
+    /**
+     * Claims whose action the broker acknowledged and whose note saying so is not yet committed (the
+     * notes linger to share commits, see ActionStore): a retry meanwhile is the original acceptance.
+     */
+    private final java.util.Set<String> noting = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    private static String noteKey(String agentId, String key) {
+        return agentId + '\n' + key;
     }
 
     /** The 202 for an action recorded as PENDING; {@code traceId} null when the answer is a retry's. */
