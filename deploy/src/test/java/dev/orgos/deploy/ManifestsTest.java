@@ -82,9 +82,12 @@ class ManifestsTest {
     static final Map<String, String> CONSOLE_BACKENDS = Map.of("ORGOS_CONSOLE_ESCALATION_URL", "escalation-service",
             "ORGOS_CONSOLE_LEDGER_URL", "accountability-ledger");
 
-    /** Topics the services write from code (KafkaRecord withTopic / KafkaTransactions), not from a channel's topic. */
+    /**
+     * Topics the services write from code (KafkaRecord withTopic / KafkaTransactions, or a plain
+     * producer: the gateway's accepted actions, the router's transactions), not from a channel's topic.
+     */
     static final Map<String, Set<String>> WRITTEN_FROM_CODE = Map.of(
-            "execution-gateway", Set.of("orgos.outcomes", "orgos.facts"),
+            "execution-gateway", Set.of("orgos.actions", "orgos.outcomes", "orgos.facts"),
             "coordination-router", Set.of("orgos.decisions", "orgos.verdicts", "orgos.escalation-requests", "orgos.facts",
                     "orgos.router-state", "orgos.dead-letters"),
             "escalation-service", Set.of("orgos.escalation-events", "orgos.verdicts", "orgos.facts", "orgos.dead-letters"),

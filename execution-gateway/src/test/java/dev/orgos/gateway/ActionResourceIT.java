@@ -520,6 +520,32 @@ class ActionResourceIT {
     }
 
     /**
+     * Refusals answered before the body is read (a size announced too large, no credential) leave
+     * the connection usable: the next request on it is answered as usual, not stuck behind the
+     * unread body.
+     */
+    @Test
+    void aRefusalBeforeTheBodyIsReadLeavesTheConnectionUsable() throws Exception {
+        var http = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+        var url = java.net.URI.create(io.restassured.RestAssured.baseURI + ":" + io.restassured.RestAssured.port + "/v1/actions");
+        String big = "{\"actionType\":\"refund.issue\",\"description\":\"" + "x".repeat(70_000) + "\"}";
+        String small = "{\"actionType\":\"refund.issue\"}";
+        var tooLarge = http.send(java.net.http.HttpRequest.newBuilder(url).header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json").POST(java.net.http.HttpRequest.BodyPublishers.ofString(big)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(413, tooLarge.statusCode(), tooLarge.body());
+        var anonymous = http.send(java.net.http.HttpRequest.newBuilder(url).header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(small)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, anonymous.statusCode(), anonymous.body());
+        for (int i = 0; i < 3; i++) {
+            var accepted = http.sendAsync(java.net.http.HttpRequest.newBuilder(url).header("Authorization", "Bearer " + token)
+                            .header("Content-Type", "application/json").POST(java.net.http.HttpRequest.BodyPublishers.ofString(small)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals(202, accepted.statusCode(), accepted.body());
+        }
+    }
+
+    /**
      * A body that does not announce its length (chunked) is held to the same limit, and refused
      * the same way. Past the HTTP layer's own backstop (1 MiB) the layer may get there first,
      * with a plain 413 and the connection closed: still refused, nothing accepted.

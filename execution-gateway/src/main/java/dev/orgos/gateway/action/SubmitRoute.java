@@ -62,6 +62,9 @@ public class SubmitRoute {
             rc.next();
             return;
         }
+        // Quarkus resumed the request before this handler; held again until the body's handlers are set
+        // (readBody), so that none of it arrives while the identity is still being established
+        request.pause();
         SecurityIdentity identity = rc.user() instanceof QuarkusHttpUser user ? user.getSecurityIdentity() : null;
         if (identity != null) {
             authorized(rc, identity);
@@ -189,6 +192,14 @@ public class SubmitRoute {
         } catch (JsonProcessingException e) {
             rc.fail(500, e);
             return;
+        }
+        HttpServerRequest request = rc.request();
+        if (!request.isEnded()) {
+            // answered before the body was read (refused credential, announced size): the rest is read and
+            // dropped, so that the connection stays in step for the client's next request
+            request.handler(ignored -> {
+            });
+            request.resume();
         }
         response.setStatusCode(answer.status());
         answer.headers().forEach((name, value) -> response.putHeader(name, name.equals("Location") ? absolute(rc, value) : value));
