@@ -212,6 +212,9 @@ class GovernedActionIT {
             if (s != Service.COORDINATION_ROUTER) {
                 assertTrue(checks.stream().anyMatch(c -> c.contains("PostgreSQL")), s + " checks its database: " + checks);
             }
+            if (s == Service.EXECUTION_GATEWAY) {
+                assertTrue(checks.contains("Accepted actions to the broker"), "the gateway checks its own producer: " + checks);
+            }
         }
         String id = worker.submit(Action.of("e2e-metrics-" + UUID.randomUUID(), "refund.issue").amount(900, "EUR").confidence(0.95));
         JsonNode task = Awaitility.await().atMost(WAIT).until(() -> find(alice.get("/v1/escalations", Map.of()), id), t -> t != null);

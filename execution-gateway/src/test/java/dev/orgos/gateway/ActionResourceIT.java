@@ -580,6 +580,13 @@ class ActionResourceIT {
     }
 
     @Test
+    void readinessSaysThatAcceptedActionsReachTheBroker() {
+        post(token, "{\"actionType\":\"refund.issue\"}", null);
+        given().get("/q/health/ready").then().statusCode(200)
+                .body("checks.find { it.name == 'Accepted actions to the broker' }.status", equalTo("UP"));
+    }
+
+    @Test
     void withoutAnAgentTokenNothingIsAccepted() {
         given().contentType("application/json").body("{\"actionType\":\"refund.issue\"}")
                 .post("/v1/actions").then().statusCode(401).contentType(startsWith("application/problem+json"))

@@ -46,6 +46,13 @@ public class ActionsProducer {
 
     private volatile KafkaProducer<String, ActionProposed> producer;
 
+    private final SendHealth health = new SendHealth();
+
+    /** What the latest sends say about the broker (the readiness check's source). */
+    SendHealth health() {
+        return health;
+    }
+
     /** Completes when the broker has the action (acks=all), on the producer's thread. */
     public CompletableFuture<RecordMetadata> send(String agentId, ActionProposed action, Context trace) {
         ProducerRecord<String, ActionProposed> record = new ProducerRecord<>(Topics.ACTIONS.topic(), agentId, action);
@@ -57,12 +64,15 @@ public class ActionsProducer {
                 try {
                     producer().send(record, (metadata, failure) -> {
                         if (failure == null) {
+                            health.succeeded(System.nanoTime());
                             acknowledged.complete(metadata);
                         } else {
+                            health.failed(System.nanoTime(), failure.getMessage());
                             acknowledged.completeExceptionally(failure);
                         }
                     });
                 } catch (RuntimeException e) {
+                    health.failed(System.nanoTime(), e.getMessage());
                     acknowledged.completeExceptionally(e);
                 }
             });
