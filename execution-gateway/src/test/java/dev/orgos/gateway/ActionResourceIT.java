@@ -584,6 +584,9 @@ class ActionResourceIT {
         post(token, "{\"actionType\":\"refund.issue\"}", null);
         given().get("/q/health/ready").then().statusCode(200)
                 .body("checks.find { it.name == 'Accepted actions to the broker' }.status", equalTo("UP"));
+        // and the producer's own metrics are there for the operator, under its client id
+        given().get("/q/metrics").then().statusCode(200)
+                .body(containsString("kafka_producer_record_send_total{client_id=\"orgos-gateway-actions\""));
     }
 
     @Test

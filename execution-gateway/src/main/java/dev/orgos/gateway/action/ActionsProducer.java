@@ -38,6 +38,12 @@ public class ActionsProducer {
     @Inject
     MeshClients mesh;
 
+    /** The producer's own metrics (send rate, request latency, errors) in /q/metrics, as SmallRye's clients have them. */
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry registry;
+
+    private io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics clientMetrics;
+
     private final ExecutorService sender = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "orgos-gateway-actions-sender");
         t.setDaemon(true);
@@ -93,6 +99,8 @@ public class ActionsProducer {
             // records still batch while the previous request to the broker is out.
             settings.put("linger.ms", "0");
             p = new KafkaProducer<>(settings);
+            clientMetrics = new io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics(p);
+            clientMetrics.bindTo(registry);
             producer = p;
             LOG.infof("Accepted actions go to %s (acks=all, idempotent)", Topics.ACTIONS.topic());
         }
@@ -117,6 +125,9 @@ public class ActionsProducer {
             sender.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
+        }
+        if (clientMetrics != null) {
+            clientMetrics.close();
         }
         KafkaProducer<String, ActionProposed> p = producer;
         if (p != null) {
