@@ -31,6 +31,7 @@ import org.jboss.logging.Logger;
  */
 @ApplicationScoped
 public class Submissions {
+    /** The category submissions were always logged under, which operators' filters name. */
     private static final Logger LOG = Logger.getLogger(ActionResource.class);
     static final String CLOUDEVENT_TYPE = "dev.orgos.action.proposed";
     /** One per process, whatever the scope. */

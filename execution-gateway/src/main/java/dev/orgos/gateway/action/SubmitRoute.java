@@ -36,6 +36,7 @@ import org.jboss.logging.Logger;
  */
 @ApplicationScoped
 public class SubmitRoute {
+    /** The category submissions were always logged under, which operators' filters name. */
     private static final Logger LOG = Logger.getLogger(ActionResource.class);
 
     @Inject
