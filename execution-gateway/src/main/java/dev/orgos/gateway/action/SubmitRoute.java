@@ -51,6 +51,10 @@ public class SubmitRoute {
     @ConfigProperty(name = BodyLimit.MAX_BYTES, defaultValue = "65536")
     long maxBytes;
 
+    /** The HTTP layer's limit for any body: a chunked one past it is not read to its end. */
+    @ConfigProperty(name = "quarkus.http.limits.max-body-size", defaultValue = "10240K")
+    io.quarkus.runtime.configuration.MemorySize backstop;
+
     void install(@Observes Router router) {
         // before the REST layer's routes (which come after the default order), after authentication
         router.post("/v1/actions").order(RouteConstants.ROUTE_ORDER_BEFORE_DEFAULT).handler(this::handle);
@@ -118,7 +122,15 @@ public class SubmitRoute {
         HttpServerRequest request = rc.request();
         Buffer body = Buffer.buffer();
         boolean[] tooLarge = {false};
+        long[] received = {0};
         request.handler(chunk -> {
+            received[0] += chunk.length();
+            if (received[0] > backstop.asLongValue() && !rc.response().ended()) {
+                // past the HTTP layer's own limit: answered now and the connection closed, not read to its end
+                write(rc, Answer.of(BodyLimit.tooLarge(maxBytes, "larger")).with("Connection", "close"));
+                request.connection().close();
+                return;
+            }
             if (!tooLarge[0]) {
                 if (body.length() + chunk.length() > maxBytes) {
                     tooLarge[0] = true;
@@ -129,6 +141,9 @@ public class SubmitRoute {
         });
         request.exceptionHandler(e -> LOG.debugf("A submission's body could not be read: %s", e.getMessage()));
         request.endHandler(v -> {
+            if (rc.response().ended()) {
+                return;
+            }
             if (tooLarge[0]) {
                 write(rc, Answer.of(BodyLimit.tooLarge(maxBytes, "larger")));
             } else {
