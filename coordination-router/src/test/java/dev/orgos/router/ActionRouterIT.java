@@ -98,6 +98,9 @@ class ActionRouterIT {
         String metrics = get(metricsUrl);
         assertTrue(gauge(metrics, "orgos_router_remembered_actions") >= 2, metrics);
         assertTrue(gauge(metrics, "orgos_router_remembered_actions_bytes") > 0, metrics);
+        // and the transactional producer's own metrics, under its client id
+        assertTrue(metrics.contains("kafka_producer_record_send_total{client_id=\"orgos-router-transactions\""),
+                "the routing producer's Kafka client metrics");
     }
 
     @io.quarkus.test.common.http.TestHTTPResource("/q/metrics")
