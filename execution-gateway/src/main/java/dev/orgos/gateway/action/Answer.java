@@ -20,7 +20,7 @@ record Answer(int status, Object body, Map<String, String> headers) {
     }
 
     static Answer problem(int status, String title, String detail, List<Problem.FieldError> errors) {
-        return of(status, new Problem("about:blank", title, status, detail, null, errors));
+        return of(status, Problem.of(status, title, detail, errors));
     }
 
     /** A problem detail built as a REST response elsewhere (the shared JSON error mapping). */

@@ -13,8 +13,12 @@ public record Problem(String type, String title, int status, String detail, Stri
     public record FieldError(String field, String message) {
     }
 
+    /** A problem of no particular type (RFC 9457's {@code about:blank}): the status and title say it all. */
+    public static Problem of(int status, String title, String detail, List<FieldError> errors) {
+        return new Problem("about:blank", title, status, detail, null, errors);
+    }
+
     public static Response response(int status, String title, String detail, List<FieldError> errors) {
-        return Response.status(status).type(MEDIA_TYPE)
-                .entity(new Problem("about:blank", title, status, detail, null, errors)).build();
+        return Response.status(status).type(MEDIA_TYPE).entity(of(status, title, detail, errors)).build();
     }
 }
