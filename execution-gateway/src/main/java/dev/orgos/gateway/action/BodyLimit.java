@@ -23,7 +23,14 @@ public class BodyLimit {
 
     @ServerRequestFilter(preMatching = true)
     public Optional<Response> limit(ContainerRequestContext request) {
-        String length = request.getHeaderString("Content-Length");
+        return announced(request.getHeaderString("Content-Length"), maxBytes);
+    }
+
+    /**
+     * The refusal of a body by the length it announces ({@code Content-Length}, null when it announces
+     * none): too large (413), or not a number (400). Shared with {@link SubmitRoute}.
+     */
+    static Optional<Response> announced(String length, long maxBytes) {
         if (length == null) {
             return Optional.empty();
         }

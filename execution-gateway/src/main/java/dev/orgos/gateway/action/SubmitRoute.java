@@ -95,20 +95,10 @@ public class SubmitRoute {
         }
         String agentId = Agent.idOf(identity);
         HttpServerRequest request = rc.request();
-        String length = request.getHeader("Content-Length");
-        if (length != null) {
-            long announced;
-            try {
-                announced = Long.parseLong(length.trim());
-            } catch (NumberFormatException e) {
-                write(rc, Answer.problem(400, "Invalid request", "The Content-Length header is not a number.",
-                        List.of(new Problem.FieldError("Content-Length", "must be a number"))));
-                return;
-            }
-            if (announced > maxBytes) {
-                write(rc, Answer.of(BodyLimit.tooLarge(maxBytes, length.trim())));
-                return;
-            }
+        var refused = BodyLimit.announced(request.getHeader("Content-Length"), maxBytes);
+        if (refused.isPresent()) {
+            write(rc, Answer.of(refused.get()));
+            return;
         }
         readBody(rc, agentId);
     }
