@@ -26,13 +26,11 @@ public class ActionStore {
             action_id, agent_id, action_type, status, anchor, decided_by, reason, deadline, charter_version,
             trace_id, submitted_at, updated_at, outcome, outcome_summary""";
 
-    /** Records an action as PENDING unless something is already known about it (before it is sent). */
-    public Uni<Void> accepted(String actionId, String agentId, String actionType, String traceId, Instant at) {
-        return acceptances.submit(Tuple.of(actionId, agentId, actionType, traceId, utc(at)));
-    }
-
-    /** As {@link #accepted}, for the submission's path on plain futures. */
-    CompletableFuture<Void> acceptedNow(String actionId, String agentId, String actionType, String traceId, Instant at) {
+    /**
+     * Records an action as PENDING unless something is already known about it (before it is sent).
+     * A plain future, answered on the caller's Vert.x context: the submission's path has no Mutiny.
+     */
+    public CompletableFuture<Void> accepted(String actionId, String agentId, String actionType, String traceId, Instant at) {
         return acceptances.enqueue(Tuple.of(actionId, agentId, actionType, traceId, utc(at)));
     }
 
@@ -121,16 +119,10 @@ public class ActionStore {
      * PENDING, in one statement, unless the action id is another agent's: the statement checks
      * ownership, claims, records, and reads what was there before (every part of one statement sees
      * the same snapshot, so a fresh claim reads nothing back). Concurrent claims share a round trip
-     * and a commit.
+     * and a commit. A plain future, like {@link #accepted}.
      */
-    public Uni<Claim> claim(String agentId, String key, String requestHash, String actionId, String actionType, String traceId,
-                            Instant at) {
-        return claims.submit(Tuple.from(Arrays.asList(agentId, key, requestHash, actionId, actionType, traceId, utc(at))));
-    }
-
-    /** As {@link #claim}, for the submission's path on plain futures. */
-    CompletableFuture<Claim> claimNow(String agentId, String key, String requestHash, String actionId, String actionType, String traceId,
-                                      Instant at) {
+    public CompletableFuture<Claim> claim(String agentId, String key, String requestHash, String actionId, String actionType,
+                                          String traceId, Instant at) {
         return claims.enqueue(Tuple.from(Arrays.asList(agentId, key, requestHash, actionId, actionType, traceId, utc(at))));
     }
 

@@ -158,14 +158,14 @@ public class Submissions {
         String traceId = spanContext.isValid() ? spanContext.getTraceId() : null;
         long recording = System.nanoTime();
         if (key == null) {
-            return store.acceptedNow(actionId, agentId, request.actionType(), traceId, now)
+            return store.accepted(actionId, agentId, request.actionType(), traceId, now)
                     .thenCompose(ignored -> {
                         metrics.recorded(recording);
                         return send(agentId, withId, avroParams, now, trace, traceId, null, true);
                     });
         }
         String hash = request.fingerprint();
-        return store.claimNow(agentId, key, hash, actionId, request.actionType(), traceId, now).thenCompose(claim -> {
+        return store.claim(agentId, key, hash, actionId, request.actionType(), traceId, now).thenCompose(claim -> {
             metrics.recorded(recording);
             if (claim.takenBy() != null) {
                 return done(Answer.problem(409, "Action id taken", "Action id " + actionId
@@ -191,7 +191,7 @@ public class Submissions {
                 // it again. The router decides an action id once, so a second copy changes nothing.
                 LOG.infof("Retry of action %s by %s: its first submission was never confirmed, sending it again", claim.actionId(), agentId);
                 ActionRequest original = withId.withActionId(claim.actionId());
-                return store.acceptedNow(original.actionId(), agentId, original.actionType(), traceId, now)
+                return store.accepted(original.actionId(), agentId, original.actionType(), traceId, now)
                         .thenCompose(ignored -> send(agentId, original, avroParams, now, trace, traceId, key, false))
                         .thenApply(a -> a.status() == 202 ? a.with("Idempotent-Replayed", "true") : a);
             }

@@ -8,7 +8,6 @@ import dev.orgos.testing.OrgosInfrastructure;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
-import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
@@ -61,7 +60,7 @@ class ActionStoreIT {
                 .map(id -> store.claim(agent, "key-" + id, "hash-" + id, id, "refund.issue", trace, now)).toList());
         assertTrue(claims.stream().allMatch(ActionStore.Claim::fresh), "each key claimed once: " + claims);
 
-        all(ids.stream().map(id -> store.sent(agent, "key-" + id)).toList());
+        all(ids.stream().map(id -> store.sent(agent, "key-" + id).subscribeAsCompletionStage()).toList());
         List<ActionStore.Claim> retries = all(ids.stream()
                 .map(id -> store.claim(agent, "key-" + id, "hash-" + id, id, "refund.issue", trace, now)).toList());
         for (int i = 0; i < ids.size(); i++) {
@@ -83,9 +82,8 @@ class ActionStoreIT {
         assertEquals(failedBefore, store.failedBatches(), "every batch ran as a batch, none fell back to one statement per call");
     }
 
-    /** Subscribes to all at once (so that they can share round trips), then waits for each. */
-    private static <T> List<T> all(List<Uni<T>> unis) {
-        List<java.util.concurrent.CompletableFuture<T>> started = unis.stream().map(Uni::subscribeAsCompletionStage).toList();
-        return started.stream().map(f -> f.orTimeout(20, java.util.concurrent.TimeUnit.SECONDS).join()).toList();
+    /** Waits for each of calls started all at once (so that they could share round trips). */
+    private static <T> List<T> all(List<? extends java.util.concurrent.CompletionStage<T>> started) {
+        return started.stream().map(f -> f.toCompletableFuture().orTimeout(20, java.util.concurrent.TimeUnit.SECONDS).join()).toList();
     }
 }
