@@ -89,9 +89,30 @@ public class ActionStore {
             for (io.vertx.mutiny.sqlclient.RowSet<Row> rs = result; rs != null; rs = rs.next()) {
                 rs.forEach(r -> changed.add(view(r)));
             }
+            announce(changed.stream().map(ActionView::actionId).toList());
             return changed;
         });
     }
+
+    /**
+     * Tells every replica's long polls and event streams that these actions changed: a notice per
+     * batch on {@link StateChanges#CHANNEL}, the ids separated by spaces (an id has none, see
+     * ActionContract.ID). It was a row trigger, a notice per row: under load that was a tenth of the
+     * mesh's CPU per action (docs/benchmarks.md). Sent after the batch's commit, so whoever is woken
+     * reads the new state; not awaited, and lost if this replica stops in between, which only delays
+     * the watchers elsewhere until their next look ({@link StateChanges#FALLBACK}). Its commit does not
+     * wait for the disk: the notice is delivered at commit either way, and it has nothing to keep.
+     */
+    private void announce(List<String> actionIds) {
+        for (String payload : StateChanges.notices(actionIds)) {
+            db.preparedQuery(ANNOUNCE).execute(Tuple.of(StateChanges.CHANNEL, payload)).subscribe().with(ok -> {
+            }, e -> LOG.debugf("A notice of changed actions was not sent (%s); watchers elsewhere look again within %s",
+                    e.getMessage(), StateChanges.FALLBACK));
+        }
+    }
+
+    private static final String ANNOUNCE = "SELECT set_config('synchronous_commit', 'off', true), pg_notify($1, $2)";
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(ActionStore.class);
 
     private static final String APPLY_VERDICT = """
             INSERT INTO action_state AS s (action_id, agent_id, action_type, status, anchor, decided_by, reason,
@@ -231,15 +252,23 @@ public class ActionStore {
     /** Records the reported outcome once; false when one was already recorded. */
     public Uni<Boolean> recordOutcome(String actionId, String outcome, String summary) {
         return db.preparedQuery("""
-                UPDATE action_state SET outcome = $2, outcome_summary = $3, outcome_at = now()
-                WHERE action_id = $1 AND outcome IS NULL""").execute(Tuple.of(actionId, outcome, summary))
-                .map(rows -> rows.rowCount() == 1);
+                WITH recorded AS (
+                    UPDATE action_state SET outcome = $2, outcome_summary = $3, outcome_at = now()
+                    WHERE action_id = $1 AND outcome IS NULL RETURNING action_id)
+                """ + NOTICE_OF + "recorded").execute(Tuple.of(actionId, outcome, summary))
+                .map(rows -> rows.size() == 1);
     }
 
     public Uni<Void> forgetOutcome(String actionId) {
-        return db.preparedQuery("UPDATE action_state SET outcome = NULL, outcome_summary = NULL, outcome_at = NULL WHERE action_id = $1")
-                .execute(Tuple.of(actionId)).replaceWithVoid();
+        return db.preparedQuery("""
+                WITH forgotten AS (
+                    UPDATE action_state SET outcome = NULL, outcome_summary = NULL, outcome_at = NULL
+                    WHERE action_id = $1 RETURNING action_id)
+                """ + NOTICE_OF + "forgotten").execute(Tuple.of(actionId)).replaceWithVoid();
     }
+
+    /** An outcome's change is announced in its own statement, so in its own commit: one row, one notice. */
+    private static final String NOTICE_OF = "SELECT pg_notify('" + StateChanges.CHANNEL + "', action_id) FROM ";
 
     public Uni<ActionView> find(String actionId) {
         return db.preparedQuery(FIND).execute(Tuple.of(actionId))
@@ -253,7 +282,7 @@ public class ActionStore {
     private static final String FIND = "SELECT " + COLUMNS + " FROM action_state WHERE action_id = $1";
 
     /** The statements on a submission's and a verdict's path: each must prepare without being told its parameters' types. */
-    static final List<String> HOT_STATEMENTS = List.of(ACCEPTED, CLAIM, SENT, APPLY_VERDICT, FIND);
+    static final List<String> HOT_STATEMENTS = List.of(ACCEPTED, CLAIM, SENT, APPLY_VERDICT, ANNOUNCE, FIND);
 
     private static ActionView view(Row r) {
         String status = r.getString("status");

@@ -11,6 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,7 +21,7 @@ import org.jboss.logging.Logger;
 
 /**
  * Tells long polls and event streams that an action's state changed, the moment the database
- * announces it (PostgreSQL LISTEN on the channel the action_state triggers notify). Any replica's
+ * announces it (PostgreSQL LISTEN on the channel that the gateway's writes of action_state notify). Any replica's
  * verdict consumer may write the change; every replica hears it.
  *
  * <p>A notice is a wake-up call, not the state: whoever is woken reads action_state. The replica
@@ -100,8 +101,37 @@ public class StateChanges {
         Uni.createFrom().voidItem().onItem().delayIt().by(FALLBACK).subscribe().with(x -> listen());
     }
 
-    private void changed(String actionId) {
-        tell(actionId, null);
+    /** A notice names one action or several ({@link ActionStore}). */
+    private void changed(String notice) {
+        actionIds(notice).forEach(id -> tell(id, null));
+    }
+
+    /** The actions a notice names: separated by spaces (an action id has none). */
+    static List<String> actionIds(String notice) {
+        return java.util.Arrays.stream(notice.split(" ")).filter(id -> !id.isEmpty()).toList();
+    }
+
+    /** PostgreSQL refuses a notice's payload from 8,000 bytes on. */
+    static final int LONGEST_NOTICE = 7_900;
+
+    /** Action ids joined by spaces into as few notices as fit. */
+    static List<String> notices(List<String> actionIds) {
+        List<String> notices = new java.util.ArrayList<>();
+        StringBuilder notice = new StringBuilder();
+        for (String id : actionIds) {
+            if (notice.length() > 0 && notice.length() + 1 + id.length() > LONGEST_NOTICE) {
+                notices.add(notice.toString());
+                notice.setLength(0);
+            }
+            if (notice.length() > 0) {
+                notice.append(' ');
+            }
+            notice.append(id);
+        }
+        if (notice.length() > 0) {
+            notices.add(notice.toString());
+        }
+        return notices;
     }
 
     /** An action's state as this replica just committed it: its watchers here need not read it again. */

@@ -82,6 +82,55 @@ class ActionStoreIT {
         assertEquals(failedBefore, store.failedBatches(), "every batch ran as a batch, none fell back to one statement per call");
     }
 
+    @Inject
+    StateChanges changes;
+
+    /**
+     * What replicas tell one another: a batch of verdicts is announced in one notice naming its
+     * actions, after its commit, and a notice naming several actions, as another replica sends it,
+     * wakes the watchers of each here.
+     */
+    @Test
+    void appliedVerdictsAreAnnouncedToEveryReplicaAndANoticeNamingSeveralWakesEachWatcher() throws Exception {
+        var infra = OrgosInfrastructure.endpoints(null);
+        try (var listener = java.sql.DriverManager.getConnection(infra.jdbcUrl("orgos_gateway"), infra.pgUser(), infra.pgPassword())) {
+            listener.createStatement().execute("LISTEN " + StateChanges.CHANNEL);
+            String agent = "notice-bot-" + UUID.randomUUID();
+            List<String> ids = IntStream.range(0, 3).mapToObj(i -> "act-" + UUID.randomUUID()).toList();
+            all(ids.stream().map(id -> store.accepted(id, agent, "refund.issue", null, Instant.now())).toList());
+            List<dev.orgos.schema.Verdict> verdicts = ids.stream().map(id -> dev.orgos.schema.Verdict.newBuilder()
+                    .setEventId(UUID.randomUUID().toString()).setActionId(id).setAgentId(agent).setOccurredAt(Instant.now())
+                    .setStatus(dev.orgos.schema.VerdictStatus.AUTONOMOUS)
+                    .setAnchor(dev.orgos.schema.AnchorRef.newBuilder().setRole("finance-ops").setPerson(null).build())
+                    .setDecidedBy(List.of()).setReason("within limits").setCharterVersion(1).build()).toList();
+            assertEquals(3, store.applyAll(verdicts).await().atMost(Duration.ofSeconds(10)).size());
+
+            var pg = listener.unwrap(org.postgresql.PGConnection.class);
+            List<String> notices = new java.util.ArrayList<>();
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> {
+                var arrived = pg.getNotifications(200);
+                if (arrived != null) {
+                    java.util.Arrays.stream(arrived).map(org.postgresql.PGNotification::getParameter).forEach(notices::add);
+                }
+                return notices.stream().anyMatch(n -> StateChanges.actionIds(n).containsAll(ids));
+            });
+            assertTrue(notices.stream().anyMatch(n -> StateChanges.actionIds(n).equals(ids.stream().sorted().toList())),
+                    "one notice names the whole batch, in the order it was applied: " + notices);
+
+            // as another replica announces its batch: every watcher of a named action here is woken
+            List<String> elsewhere = List.of("act-" + UUID.randomUUID(), "act-" + UUID.randomUUID());
+            var watches = elsewhere.stream().map(changes::watch).toList();
+            try (var st = listener.prepareStatement("SELECT pg_notify(?, ?)")) {
+                st.setString(1, StateChanges.CHANNEL);
+                st.setString(2, String.join(" ", elsewhere));
+                st.execute();
+            }
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                    .until(() -> watches.stream().allMatch(StateChanges.Watch::noticed));
+            watches.forEach(StateChanges.Watch::cancel);
+        }
+    }
+
     /** Waits for each of calls started all at once (so that they could share round trips). */
     private static <T> List<T> all(List<? extends java.util.concurrent.CompletionStage<T>> started) {
         return started.stream().map(f -> f.toCompletableFuture().orTimeout(20, java.util.concurrent.TimeUnit.SECONDS).join()).toList();

@@ -45,4 +45,17 @@ class StateChangesTest {
         assertNull(second.changed(Duration.ofMillis(20)).await().atMost(Duration.ofSeconds(2)),
                 "only a state decided after the watch began is handed to it");
     }
+
+    @Test
+    void aBatchsActionsGoInAsFewNoticesAsPostgresqlTakesAndComeOutAsTheyWent() {
+        // 300 ids of 128 characters: 38,700 bytes joined, over the 8,000 a notice may carry
+        java.util.List<String> ids = java.util.stream.IntStream.range(0, 300)
+                .mapToObj(i -> String.format("%03d", i) + "x".repeat(125)).toList();
+        java.util.List<String> notices = StateChanges.notices(ids);
+        assertTrue(notices.stream().allMatch(n -> n.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < 8000), "each fits");
+        assertEquals(5, notices.size(), "61 ids of 129 bytes fill each notice");
+        assertEquals(ids, notices.stream().flatMap(n -> StateChanges.actionIds(n).stream()).toList());
+        assertEquals(java.util.List.of(), StateChanges.notices(java.util.List.of()), "nothing changed, nothing to announce");
+        assertEquals(java.util.List.of("act-1"), StateChanges.actionIds("act-1"), "a notice from a replica before batches");
+    }
 }
