@@ -50,6 +50,27 @@ public class Charters {
                 });
     }
 
+    /**
+     * The longest budget window of any charter version published, once the charters topic has been
+     * read as it was at start; empty when it could not be read within {@code orgos.router.charter-wait}.
+     * Blocks: call it off the event loop.
+     */
+    public java.util.Optional<java.time.Duration> longestBudgetWindow() {
+        try {
+            if (!library.awaitCaughtUp(config.charterWait())) {
+                return java.util.Optional.empty();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(library.publications().stream()
+                .flatMap(p -> p.charter().pathways().stream())
+                .flatMap(pathway -> pathway.budgets().stream())
+                .map(dev.orgos.governance.charter.Budget::window)
+                .max(java.util.Comparator.naturalOrder()).orElse(java.time.Duration.ZERO));
+    }
+
     void close(@Observes ShutdownEvent e) {
         library.close();
     }

@@ -10,12 +10,10 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.jboss.logging.Logger;
 
 /**
@@ -68,32 +66,43 @@ public class StateStore {
         partitions.forEach(states::remove);
     }
 
+    @Inject
+    dev.orgos.router.charter.Charters charters;
+
+    java.time.Clock clock = java.time.Clock.systemUTC();
+
+    /**
+     * How far back a restore reads: what the state must remember reaches back the de-duplication
+     * window or the longest budget window of any charter, whichever is longer, plus an hour for
+     * actions decided a while after their own time. Empty (read everything kept) when the charters
+     * cannot be read: a budget must never count less than it spent.
+     */
+    java.util.Optional<Duration> horizon() {
+        return charters.longestBudgetWindow()
+                .map(budgets -> (budgets.compareTo(config.dedupWindow()) > 0 ? budgets : config.dedupWindow()).plus(MARGIN));
+    }
+
+    static final Duration MARGIN = Duration.ofHours(1);
+
     private void restore(List<Integer> partitions) {
         Properties p = mesh.reader();
         p.put("max.poll.records", "2000");
+        Optional<Duration> horizon = horizon();
         try (KafkaConsumer<String, RouterStateDelta> c = new KafkaConsumer<>(p)) {
-            List<TopicPartition> tps = partitions.stream().map(i -> new TopicPartition(Topics.ROUTER_STATE.topic(), i)).toList();
-            c.assign(tps);
-            c.seekToBeginning(tps);
-            Map<TopicPartition, Long> end = c.endOffsets(tps);
-            Map<Integer, PartitionState> restored = new java.util.HashMap<>();
-            partitions.forEach(i -> restored.put(i, new PartitionState(config.dedupWindow())));
-            long deltas = 0;
-            while (tps.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
-                for (ConsumerRecord<String, RouterStateDelta> r : c.poll(Duration.ofMillis(500))) {
-                    if (r.value() != null) {
-                        restored.get(r.partition()).apply(r.value());
-                        deltas++;
-                    }
-                }
+            StateRestore.Restored restored = StateRestore.restore(c, Topics.ROUTER_STATE.topic(), partitions,
+                    horizon.map(h -> clock.instant().minus(h)), config.dedupWindow());
+            states.putAll(restored.states());
+            for (var e : restored.states().entrySet()) {
+                LOG.infof("Partition %d of %s restored from %d state deltas %s: charter %s, %d actions decided in the last %s remembered",
+                        e.getKey(), Topics.ACTIONS.topic(), restored.deltas().getOrDefault(e.getKey(), 0L),
+                        horizon.map(h -> "of the last " + words(h)).orElse("(all kept: the charters could not be read to bound them)"),
+                        e.getValue().charterKey() == null ? "none yet" : e.getValue().charterKey(),
+                        e.getValue().decidedCount(), words(config.dedupWindow()));
             }
-            states.putAll(restored);
-            for (var e : restored.entrySet()) {
-                LOG.infof("Partition %d of %s restored: charter %s, %d actions decided in the last %s remembered", e.getKey(),
-                        Topics.ACTIONS.topic(), e.getValue().charterKey() == null ? "none yet" : e.getValue().charterKey(),
-                        e.getValue().decidedCount(), config.dedupWindow().toString().substring(2).toLowerCase());
-            }
-            LOG.debugf("Replayed %d state deltas", deltas);
         }
+    }
+
+    private static String words(Duration d) {
+        return d.toString().substring(2).toLowerCase();
     }
 }
