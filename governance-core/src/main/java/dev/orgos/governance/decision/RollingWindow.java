@@ -1,5 +1,6 @@
 package dev.orgos.governance.decision;
 
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -13,22 +14,32 @@ import java.util.Deque;
  */
 public final class RollingWindow {
     private final Deque<long[]> entries = new ArrayDeque<>(); // {epochMillis, amount bits}
+    /**
+     * The exact sum of the entries' amounts, kept as they come and go, so that a usage costs what
+     * it drops, not the whole window: an agent at ten actions a second has 864,000 entries in a
+     * day's window, and summing them on every decision cost the router milliseconds per action.
+     * Exact (a double converts to a BigDecimal without loss), so the total does not depend on the
+     * order entries came and went: a state restored from its deltas answers as the live one did.
+     */
+    private BigDecimal total = BigDecimal.ZERO;
 
     public void add(Instant at, double amount) {
         entries.addLast(new long[] {at.toEpochMilli(), Double.doubleToLongBits(amount)});
+        if (amount != 0) {
+            total = total.add(new BigDecimal(amount));
+        }
     }
 
     /** Drops what no window of this length ending at or after {@code now} can see, and sums the rest. */
     public BudgetUsage.Usage usage(Instant now, Duration window) {
         long cutoff = now.toEpochMilli() - window.toMillis();
         while (!entries.isEmpty() && entries.peekFirst()[0] <= cutoff) {
-            entries.removeFirst();
+            double amount = Double.longBitsToDouble(entries.removeFirst()[1]);
+            if (amount != 0) {
+                total = total.subtract(new BigDecimal(amount));
+            }
         }
-        double amount = 0;
-        for (long[] e : entries) {
-            amount += Double.longBitsToDouble(e[1]);
-        }
-        return new BudgetUsage.Usage(entries.size(), amount);
+        return new BudgetUsage.Usage(entries.size(), total.doubleValue());
     }
 
     public boolean isEmpty() {

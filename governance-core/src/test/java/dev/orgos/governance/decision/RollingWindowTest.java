@@ -1,0 +1,60 @@
+package dev.orgos.governance.decision;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class RollingWindowTest {
+
+    static final Instant T0 = Instant.parse("2026-11-26T10:00:00Z");
+
+    @Test
+    void theTotalIsTheExactSumOfWhatIsStillInTheWindowWhateverCameAndWentBefore() {
+        Random random = new Random(7);
+        RollingWindow live = new RollingWindow();
+        double[] amounts = new double[5_000];
+        for (int i = 0; i < amounts.length; i++) {
+            amounts[i] = Math.round(random.nextDouble() * 100_000) / 100.0; // money, in cents
+            live.add(T0.plusSeconds(i), amounts[i]);
+            if (i % 100 == 99) {
+                live.usage(T0.plusSeconds(i), Duration.ofMinutes(10)); // drops as the router's decisions do
+            }
+        }
+        Instant now = T0.plusSeconds(amounts.length);
+        BudgetUsage.Usage usage = live.usage(now, Duration.ofMinutes(10));
+
+        // what is left: the entries after now - 10 min
+        BigDecimal exact = BigDecimal.ZERO;
+        int left = 0;
+        for (int i = 0; i < amounts.length; i++) {
+            if (T0.plusSeconds(i).isAfter(now.minus(Duration.ofMinutes(10)))) {
+                exact = exact.add(new BigDecimal(amounts[i]));
+                left++;
+            }
+        }
+        assertEquals(left, usage.count());
+        assertEquals(exact.doubleValue(), usage.amount(), 0.0, "exact, not a running sum's drift");
+
+        // a state restored from only what is left (as from the router's deltas) answers the same
+        RollingWindow restored = new RollingWindow();
+        for (int i = amounts.length - left; i < amounts.length; i++) {
+            restored.add(T0.plusSeconds(i), amounts[i]);
+        }
+        assertEquals(usage, restored.usage(now, Duration.ofMinutes(10)));
+    }
+
+    @Test
+    void tenChargesOfATenthMakeOne() {
+        RollingWindow w = new RollingWindow();
+        for (int i = 0; i < 10; i++) {
+            w.add(T0.plusMillis(i), 0.1);
+        }
+        // summed in doubles one after another this was 0.9999999999999999
+        assertEquals(new BudgetUsage.Usage(10, 1.0), w.usage(T0.plusSeconds(1), Duration.ofHours(1)));
+        assertEquals(new BudgetUsage.Usage(0, 0.0), w.usage(T0.plus(Duration.ofHours(2)), Duration.ofHours(1)), "all gone, nothing left over");
+    }
+}
