@@ -48,6 +48,35 @@ public final class PartitionState implements BudgetUsage {
 
     public void charge(String key, Instant at, double amount) {
         budgets.computeIfAbsent(key, k -> new RollingWindow()).add(at, amount);
+        if (++chargesSinceSweep >= SWEEP_EVERY) {
+            chargesSinceSweep = 0;
+            forgetIdleBudgets(at);
+        }
+    }
+
+    /** How many charges between two sweeps of idle budgets: a sweep looks at every budget once. */
+    static final int SWEEP_EVERY = 10_000;
+    private int chargesSinceSweep;
+    /** The longest budget window a decision has asked about here; older charges can never count again. */
+    private Duration longestWindowAsked = Duration.ZERO;
+
+    /**
+     * Forgets the budgets of agents whose every charge is older than the longest window asked about:
+     * none of them can count again (a window drops what it no longer covers as it is asked, so a
+     * longer one asked later would not see them either). Without this an agent that stopped, and
+     * workers are often short-lived with ids of their own, kept its entry until the partition moved.
+     */
+    void forgetIdleBudgets(Instant now) {
+        if (longestWindowAsked.isZero()) {
+            return; // a restore replays charges before any decision asks: keep them all
+        }
+        long cutoff = now.toEpochMilli() - longestWindowAsked.toMillis();
+        budgets.values().removeIf(w -> w.isEmpty() || w.newestMillis() <= cutoff);
+    }
+
+    /** Budgets (agent, pathway, budget) remembered; read by the metrics thread too, where a stale count does no harm. */
+    public int budgetCount() {
+        return budgets.size();
     }
 
     /** Action ids remembered; read by the metrics thread too, where a stale count does no harm. */
@@ -61,6 +90,9 @@ public final class PartitionState implements BudgetUsage {
 
     @Override
     public Usage of(String agentId, String pathwayId, String budgetId, Duration window, Instant now) {
+        if (window.compareTo(longestWindowAsked) > 0) {
+            longestWindowAsked = window;
+        }
         RollingWindow w = budgets.get(budgetKey(agentId, pathwayId, budgetId));
         return w == null ? Usage.NONE : w.usage(now, window);
     }

@@ -43,6 +43,10 @@ public class StateStore {
                         s -> s.values().stream().mapToLong(PartitionState::decidedCount).sum())
                 .description("Action ids this instance remembers as decided (its partitions, within orgos.router.dedup-window)")
                 .register(registry);
+        io.micrometer.core.instrument.Gauge.builder("orgos.router.remembered.budgets", states,
+                        s -> s.values().stream().mapToLong(PartitionState::budgetCount).sum())
+                .description("Agents' budgets (agent, pathway, budget) this instance keeps charges for; idle ones are forgotten")
+                .register(registry);
         io.micrometer.core.instrument.Gauge.builder("orgos.router.remembered.actions.bytes", states,
                         s -> s.values().stream().mapToLong(PartitionState::decidedFootprint).sum())
                 .description("Memory those remembered action ids take").baseUnit("bytes")

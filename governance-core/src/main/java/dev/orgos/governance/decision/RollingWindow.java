@@ -42,6 +42,11 @@ public final class RollingWindow {
         return new BudgetUsage.Usage(entries.size(), total.doubleValue());
     }
 
+    /** The time of the newest entry, in epoch milliseconds; Long.MIN_VALUE when empty. */
+    public long newestMillis() {
+        return entries.isEmpty() ? Long.MIN_VALUE : entries.peekLast()[0];
+    }
+
     public boolean isEmpty() {
         return entries.isEmpty();
     }
