@@ -25,6 +25,7 @@ public final class RollingWindow {
 
     public void add(Instant at, double amount) {
         entries.addLast(new long[] {at.toEpochMilli(), Double.doubleToLongBits(amount)});
+        newest = Math.max(newest, at.toEpochMilli());
         if (amount != 0) {
             total = total.add(new BigDecimal(amount));
         }
@@ -42,10 +43,15 @@ public final class RollingWindow {
         return new BudgetUsage.Usage(entries.size(), total.doubleValue());
     }
 
-    /** The time of the newest entry, in epoch milliseconds; Long.MIN_VALUE when empty. */
+    /**
+     * The time of the newest entry, in epoch milliseconds; Long.MIN_VALUE when empty. The latest time
+     * added, not the last entry's: entries come in the order of their records, whose times need not be.
+     */
     public long newestMillis() {
-        return entries.isEmpty() ? Long.MIN_VALUE : entries.peekLast()[0];
+        return entries.isEmpty() ? Long.MIN_VALUE : newest;
     }
+
+    private long newest = Long.MIN_VALUE;
 
     public boolean isEmpty() {
         return entries.isEmpty();

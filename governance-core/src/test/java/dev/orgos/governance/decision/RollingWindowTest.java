@@ -57,4 +57,13 @@ class RollingWindowTest {
         assertEquals(new BudgetUsage.Usage(10, 1.0), w.usage(T0.plusSeconds(1), Duration.ofHours(1)));
         assertEquals(new BudgetUsage.Usage(0, 0.0), w.usage(T0.plus(Duration.ofHours(2)), Duration.ofHours(1)), "all gone, nothing left over");
     }
+
+    @Test
+    void theNewestTimeIsTheLatestAddedWhateverTheOrderTheyCameIn() {
+        RollingWindow w = new RollingWindow();
+        w.add(T0.plusSeconds(10), 1);
+        w.add(T0, 1); // a record whose time is older than the one before it
+        assertEquals(T0.plusSeconds(10).toEpochMilli(), w.newestMillis());
+        assertEquals(Long.MIN_VALUE, new RollingWindow().newestMillis());
+    }
 }
