@@ -82,8 +82,49 @@ public class StateStore {
      * cannot be read: a budget must never count less than it spent.
      */
     java.util.Optional<Duration> horizon() {
-        return charters.longestBudgetWindow()
+        Optional<Duration> horizon = charters.longestBudgetWindow()
                 .map(budgets -> (budgets.compareTo(config.dedupWindow()) > 0 ? budgets : config.dedupWindow()).plus(MARGIN));
+        horizon.ifPresent(this::warnIfBeyondRetention);
+        return horizon;
+    }
+
+    /** The horizon last checked against the retention. */
+    private volatile Duration warnedFor;
+
+    /** Checks the retention again at the next restore (for a test that changes it). */
+    void checkRetentionAgain() {
+        warnedFor = null;
+    }
+
+    /**
+     * Says so, once per horizon, when the state topic keeps less than the state must cover: after a
+     * partition moves, budgets would count only what the topic still has, and ids decided earlier
+     * could be decided again. Asked of the broker, since an operator sets the retention there.
+     */
+    private void warnIfBeyondRetention(Duration horizon) {
+        if (horizon.equals(warnedFor)) {
+            return;
+        }
+        String topic = Topics.ROUTER_STATE.topic();
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                dev.orgos.schema.Clients.admin(mesh.bootstrap()))) {
+            var resource = new org.apache.kafka.common.config.ConfigResource(org.apache.kafka.common.config.ConfigResource.Type.TOPIC, topic);
+            var entry = admin.describeConfigs(List.of(resource)).all().get(10, java.util.concurrent.TimeUnit.SECONDS)
+                    .get(resource).get("retention.ms");
+            long retention = entry == null || entry.value() == null ? -1 : Long.parseLong(entry.value());
+            if (retention >= 0 && horizon.toMillis() - MARGIN.toMillis() > retention) {
+                LOG.warnf("%s keeps %s, less than the %s the router's state must cover (orgos.router.dedup-window or the longest "
+                                + "budget window of a charter): after a partition moves, budgets count only what is kept and older "
+                                + "action ids could be decided again. Raise the topic's retention.ms to at least the longer of the two",
+                        topic, words(Duration.ofMillis(retention)), words(horizon.minus(MARGIN)));
+            }
+            warnedFor = horizon;
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            LOG.debugf("Could not read the retention of %s (%s)", topic, e.getMessage());
+        }
     }
 
     static final Duration MARGIN = Duration.ofHours(1);

@@ -42,6 +42,55 @@ class StateRestoreIT {
     }
 
     @Test
+    void aStateTopicThatKeepsLessThanTheStateMustCoverIsWarnedAbout() throws Exception {
+        var infra = OrgosInfrastructure.endpoints(null);
+        var resource = new org.apache.kafka.common.config.ConfigResource(org.apache.kafka.common.config.ConfigResource.Type.TOPIC,
+                dev.orgos.schema.Topics.ROUTER_STATE.topic());
+        List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                if (r.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()) {
+                    warnings.add(String.valueOf(r.getParameters() == null ? r.getMessage()
+                            : String.format(r.getMessage(), r.getParameters())));
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(StateStore.class.getName());
+        logger.addHandler(capture);
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", infra.kafkaBootstrap()))) {
+            try {
+                setRetention(admin, resource, Duration.ofHours(1));
+                store.checkRetentionAgain();
+                store.horizon();
+                assertTrue(warnings.stream().anyMatch(w -> w.contains("keeps 1h, less than the 24h")), "warned: " + warnings);
+            } finally {
+                setRetention(admin, resource, Duration.ofDays(7)); // as the mesh creates it
+            }
+            warnings.clear();
+            store.checkRetentionAgain();
+            store.horizon();
+            assertEquals(List.of(), warnings, "7 days cover a day's window");
+        } finally {
+            logger.removeHandler(capture);
+        }
+    }
+
+    private static void setRetention(Admin admin, org.apache.kafka.common.config.ConfigResource topic, Duration retention) throws Exception {
+        admin.incrementalAlterConfigs(Map.of(topic, List.of(new org.apache.kafka.clients.admin.AlterConfigOp(
+                new org.apache.kafka.clients.admin.ConfigEntry("retention.ms", Long.toString(retention.toMillis())),
+                org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET)))).all().get();
+    }
+
+    @Test
     void aRestoreReplaysTheDeltasSinceItsHorizonAndStillKnowsTheCharterOfAPartitionWithoutAny() throws Exception {
         var infra = OrgosInfrastructure.endpoints(null);
         String topic = "orgos.router-state.restore-" + UUID.randomUUID();
