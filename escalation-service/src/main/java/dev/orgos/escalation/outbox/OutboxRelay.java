@@ -52,19 +52,12 @@ public class OutboxRelay {
     @org.eclipse.microprofile.config.inject.ConfigProperty(name = "orgos.escalation.outbox-relay-enabled", defaultValue = "true")
     boolean enabled;
 
-    /**
-     * Set when the service begins to stop: the database pool closes while the Kafka clients still
-     * drain, and each tick in between only said, as a warning, that the pool was closed. Whatever is
-     * left in the outbox is relayed by the next instance.
-     */
-    private volatile boolean stopping;
-
-    void stopping(@jakarta.enterprise.event.Observes io.quarkus.runtime.ShutdownEvent e) {
-        stopping = true;
-    }
+    /** Nothing is relayed once the service stops: the next instance relays what is left. */
+    @Inject
+    dev.orgos.service.lifecycle.Stopping stopping;
 
     public void kick() {
-        if (!enabled || stopping) {
+        if (!enabled || stopping.now()) {
             return; // off only to test a crash between the database commit and the publish
         }
         if (!running.compareAndSet(false, true)) {

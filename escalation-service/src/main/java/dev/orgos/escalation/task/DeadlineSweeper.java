@@ -17,17 +17,14 @@ public class DeadlineSweeper {
     @Inject
     EscalationDesk desk;
 
-    /** Set when the service begins to stop (see OutboxRelay): the next replica, or this one restarted, sweeps on. */
-    private volatile boolean stopping;
-
-    void stopping(@jakarta.enterprise.event.Observes io.quarkus.runtime.ShutdownEvent e) {
-        stopping = true;
-    }
+    /** No sweep once the service stops: the next replica, or this one restarted, sweeps on. */
+    @Inject
+    dev.orgos.service.lifecycle.Stopping stopping;
 
     @Scheduled(every = "${orgos.escalation.deadline-check-interval:1s}", delayed = "2s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     public Uni<Void> tick() {
-        if (stopping) {
+        if (stopping.now()) {
             return Uni.createFrom().voidItem();
         }
         return sweepAll().onFailure().invoke(e -> LOG.warnf("Deadline check failed, will try again: %s", e.getMessage()))
