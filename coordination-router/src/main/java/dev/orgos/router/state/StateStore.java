@@ -13,7 +13,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.config.ConfigResource;
 import org.jboss.logging.Logger;
 
 /**
@@ -81,7 +83,7 @@ public class StateStore {
      * actions decided a while after their own time. Empty (read everything kept) when the charters
      * cannot be read: a budget must never count less than it spent.
      */
-    java.util.Optional<Duration> horizon() {
+    Optional<Duration> horizon() {
         Optional<Duration> horizon = charters.longestBudgetWindow()
                 .map(budgets -> (budgets.compareTo(config.dedupWindow()) > 0 ? budgets : config.dedupWindow()).plus(MARGIN));
         horizon.ifPresent(this::warnIfBeyondRetention);
@@ -106,9 +108,8 @@ public class StateStore {
             return;
         }
         String topic = Topics.ROUTER_STATE.topic();
-        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
-                dev.orgos.schema.Clients.admin(mesh.bootstrap()))) {
-            var resource = new org.apache.kafka.common.config.ConfigResource(org.apache.kafka.common.config.ConfigResource.Type.TOPIC, topic);
+        try (Admin admin = Admin.create(dev.orgos.schema.Clients.admin(mesh.bootstrap()))) {
+            var resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
             var entry = admin.describeConfigs(List.of(resource)).all().get(10, java.util.concurrent.TimeUnit.SECONDS)
                     .get(resource).get("retention.ms");
             long retention = entry == null || entry.value() == null ? -1 : Long.parseLong(entry.value());
