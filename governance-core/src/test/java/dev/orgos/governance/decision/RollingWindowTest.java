@@ -66,4 +66,24 @@ class RollingWindowTest {
         assertEquals(T0.plusSeconds(10).toEpochMilli(), w.newestMillis());
         assertEquals(Long.MIN_VALUE, new RollingWindow().newestMillis());
     }
+
+    @Test
+    void aBusySpellGrowsTheRingAndItsPassingShrinksItWithoutLosingAnEntry() {
+        RollingWindow w = new RollingWindow();
+        // a quiet start, so that the ring's first entry is not at its first slot when it grows
+        w.add(T0, 1);
+        w.add(T0.plusSeconds(1), 1);
+        w.usage(T0.plusSeconds(60), Duration.ofMinutes(1)); // drops the first
+        for (int i = 0; i < 10_000; i++) {
+            w.add(T0.plusSeconds(100).plusMillis(i), 0.5);
+        }
+        assertEquals(new BudgetUsage.Usage(10_001, 5_001.0), w.usage(T0.plusSeconds(100), Duration.ofMinutes(2)));
+        // the spell passes but for its last ten entries
+        BudgetUsage.Usage after = w.usage(T0.plusSeconds(160).plusMillis(9_990), Duration.ofMinutes(1));
+        assertEquals(new BudgetUsage.Usage(9, 4.5), after);
+        assertEquals(after, RollingWindow.decode(w.encode()).usage(T0.plusSeconds(160).plusMillis(9_990), Duration.ofMinutes(1)));
+        w.add(T0.plusSeconds(169), 2);
+        assertEquals(new BudgetUsage.Usage(5, 4.0), w.usage(T0.plusSeconds(169).plusMillis(995), Duration.ofMinutes(1)),
+                "the last four of the spell (0.5 each) and the new one");
+    }
 }
