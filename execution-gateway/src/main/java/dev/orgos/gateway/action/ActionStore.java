@@ -48,11 +48,17 @@ public class ActionStore {
 
     /** A statement with no answer, batched, its rows run in {@code lockOrder}. */
     private StatementBatcher<Tuple, Void> batched(String what, String statement, java.util.Comparator<Tuple> lockOrder) {
+        return batched(what, statement, lockOrder, null);
+    }
+
+    /** As above; with {@code afterLinger}, a batch that is not full waits for it (see StatementBatcher). */
+    private StatementBatcher<Tuple, Void> batched(String what, String statement, java.util.Comparator<Tuple> lockOrder,
+                                                  java.util.function.Consumer<Runnable> afterLinger) {
         return new StatementBatcher<>(what,
                 rows -> db.preparedQuery(statement).executeBatch(rows.stream().sorted(lockOrder).toList())
                         .map(done -> java.util.Collections.nCopies(rows.size(), (Void) null)),
                 row -> db.preparedQuery(statement).execute(row).replaceWithVoid(),
-                BATCH, BATCHES_IN_FLIGHT);
+                BATCH, BATCHES_IN_FLIGHT, afterLinger);
     }
 
     /**
@@ -97,11 +103,12 @@ public class ActionStore {
     /**
      * Tells every replica's long polls and event streams that these actions changed: a notice per
      * batch on {@link StateChanges#CHANNEL}, the ids separated by spaces (an id has none, see
-     * ActionContract.ID). It was a row trigger, a notice per row: under load that cost PostgreSQL about
-     * 15 µs of CPU per action, an eighth of its share (docs/benchmarks.md). Sent after the batch's commit, so whoever is woken
-     * reads the new state; not awaited, and lost if this replica stops in between, which only delays
-     * the watchers elsewhere until their next look ({@link StateChanges#FALLBACK}). Its commit does not
-     * wait for the disk: the notice is delivered at commit either way, and it has nothing to keep.
+     * ActionContract.ID). It was a row trigger, a notice per row: under load that cost PostgreSQL
+     * about 15 µs of CPU per action, an eighth of its share (docs/benchmarks.md). Sent after the
+     * batch's commit, so whoever is woken reads the new state; not awaited, and lost if this replica
+     * stops in between, which only delays the watchers elsewhere until their next look
+     * ({@link StateChanges#FALLBACK}). Its commit does not wait for the disk: the notice is delivered
+     * at commit either way, and it has nothing to keep.
      */
     private void announce(List<String> actionIds) {
         for (String payload : StateChanges.notices(actionIds)) {
@@ -220,10 +227,7 @@ public class ActionStore {
      * answered by the replica that sent the action as if the note were made ({@link Submissions}); on
      * another replica it sends the action once more, which the router ignores.
      */
-    private final StatementBatcher<Tuple, Void> sends = new StatementBatcher<>("notes that an action was sent",
-            rows -> db.preparedQuery(SENT).executeBatch(rows.stream().sorted(BY_AGENT_AND_KEY).toList())
-                    .map(done -> java.util.Collections.nCopies(rows.size(), (Void) null)),
-            row -> db.preparedQuery(SENT).execute(row).replaceWithVoid(), BATCH, BATCHES_IN_FLIGHT,
+    private final StatementBatcher<Tuple, Void> sends = batched("notes that an action was sent", SENT, BY_AGENT_AND_KEY,
             task -> this.vertx.setTimer(Math.max(1, this.sentNoteLinger.toMillis()), id -> task.run()));
 
     /** How long a note waits for others to share its commit. */
