@@ -1,5 +1,7 @@
 package dev.orgos.router.state;
 
+import static dev.orgos.governance.Durations.words;
+
 import dev.orgos.schema.RouterStateDelta;
 import dev.orgos.schema.Topics;
 import io.smallrye.mutiny.Uni;
@@ -146,9 +148,5 @@ public class StateStore {
                         e.getValue().decidedCount(), words(config.dedupWindow()));
             }
         }
-    }
-
-    private static String words(Duration d) {
-        return d.toString().substring(2).toLowerCase();
     }
 }

@@ -1,5 +1,6 @@
 package dev.orgos.governance.decision;
 
+import dev.orgos.governance.Durations;
 import dev.orgos.governance.charter.Budget;
 import dev.orgos.governance.charter.Charter;
 import dev.orgos.governance.charter.Expression;
@@ -100,7 +101,7 @@ public final class CharterEvaluator {
             if (b.maxCount() != null && used.count() + 1 > b.maxCount()) {
                 fired.add(new FiredRule(p.id() + ".budgets." + b.id(), FiredRule.Kind.BUDGET,
                         "agent '" + action.agentId() + "' already took " + used.count() + " autonomous actions on '" + p.id()
-                                + "' within " + human(b.window()) + " (budget: " + b.maxCount() + ")"));
+                                + "' within " + Durations.words(b.window()) + " (budget: " + b.maxCount() + ")"));
             }
             if (b.maxAmount() != null) {
                 if (action.amount() == null) {
@@ -108,7 +109,7 @@ public final class CharterEvaluator {
                 } else if (used.amount() + action.amount() > b.maxAmount()) {
                     fired.add(new FiredRule(p.id() + ".budgets." + b.id(), FiredRule.Kind.BUDGET,
                             "agent '" + action.agentId() + "' would reach " + num(used.amount() + action.amount()) + " on '" + p.id()
-                                    + "' within " + human(b.window()) + " (budget: " + num(b.maxAmount()) + ")"));
+                                    + "' within " + Durations.words(b.window()) + " (budget: " + num(b.maxAmount()) + ")"));
                 }
             }
         }
@@ -219,10 +220,6 @@ public final class CharterEvaluator {
     private static FiredRule missing(Pathway p, String field, String needs) {
         return new FiredRule(p.id() + ".missing." + field, FiredRule.Kind.FAIL_CLOSED,
                 "the action does not state its " + field + ", which pathway '" + p.id() + "' needs for " + needs);
-    }
-
-    private static String human(java.time.Duration d) {
-        return d.toString().substring(2).toLowerCase(Locale.ROOT);
     }
 
     private static String num(double d) {
