@@ -1,5 +1,6 @@
 package dev.orgos.router.charter;
 
+import dev.orgos.governance.charter.Budget;
 import dev.orgos.governance.charter.Charter;
 import dev.orgos.governance.decision.CharterEvaluator;
 import dev.orgos.service.charter.CharterLibrary;
@@ -8,7 +9,10 @@ import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.time.Duration;
+import java.util.Comparator;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
@@ -55,20 +59,20 @@ public class Charters {
      * read as it was at start; empty when it could not be read within {@code orgos.router.charter-wait}.
      * Blocks: call it off the event loop.
      */
-    public java.util.Optional<java.time.Duration> longestBudgetWindow() {
+    public Optional<Duration> longestBudgetWindow() {
         try {
             if (!library.awaitCaughtUp(config.charterWait())) {
-                return java.util.Optional.empty();
+                return Optional.empty();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
-        return java.util.Optional.of(library.publications().stream()
+        return Optional.of(library.publications().stream()
                 .flatMap(p -> p.charter().pathways().stream())
                 .flatMap(pathway -> pathway.budgets().stream())
-                .map(dev.orgos.governance.charter.Budget::window)
-                .max(java.util.Comparator.naturalOrder()).orElse(java.time.Duration.ZERO));
+                .map(Budget::window)
+                .max(Comparator.naturalOrder()).orElse(Duration.ZERO));
     }
 
     void close(@Observes ShutdownEvent e) {

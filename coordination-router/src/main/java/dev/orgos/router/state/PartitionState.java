@@ -71,7 +71,7 @@ public final class PartitionState implements BudgetUsage {
             return; // a restore replays charges before any decision asks: keep them all
         }
         long cutoff = now.toEpochMilli() - longestWindowAsked.toMillis();
-        budgets.values().removeIf(w -> w.isEmpty() || w.newestMillis() <= cutoff);
+        budgets.values().removeIf(w -> w.newestMillis() <= cutoff); // an empty window's newest is Long.MIN_VALUE
     }
 
     /** Budgets (agent, pathway, budget) remembered; read by the metrics thread too, where a stale count does no harm. */
