@@ -37,16 +37,9 @@ public class Checkpointer {
 
     private volatile long lastSize = -1;
 
-    /** No periodic checkpoint once the service stops (its database pool closes first): the next instance signs on. */
-    @Inject
-    dev.orgos.service.lifecycle.Stopping stopping;
-
     @Scheduled(every = "${orgos.ledger.checkpoint-interval:10s}", delayed = "5s",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     public Uni<Void> periodic() {
-        if (stopping.now()) {
-            return Uni.createFrom().voidItem();
-        }
         return checkpoint(false).replaceWithVoid()
                 .onFailure().invoke(e -> LOG.warnf("Checkpoint failed, will try again: %s", e.getMessage()))
                 .onFailure().recoverWithNull().replaceWithVoid();

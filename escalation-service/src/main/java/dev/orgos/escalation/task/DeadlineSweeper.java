@@ -17,16 +17,9 @@ public class DeadlineSweeper {
     @Inject
     EscalationDesk desk;
 
-    /** No sweep once the service stops: the next replica, or this one restarted, sweeps on. */
-    @Inject
-    dev.orgos.service.lifecycle.Stopping stopping;
-
     @Scheduled(every = "${orgos.escalation.deadline-check-interval:1s}", delayed = "2s",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     public Uni<Void> tick() {
-        if (stopping.now()) {
-            return Uni.createFrom().voidItem();
-        }
         return sweepAll().onFailure().invoke(e -> LOG.warnf("Deadline check failed, will try again: %s", e.getMessage()))
                 .onFailure().recoverWithNull().replaceWithVoid();
     }
