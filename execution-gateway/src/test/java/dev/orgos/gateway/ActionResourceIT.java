@@ -34,6 +34,10 @@ class ActionResourceIT {
     final TopicProbe kafka = new TopicProbe(OrgosInfrastructure.endpoints(null));
     final String token = DevTokens.agent("refund-bot", Duration.ofMinutes(10));
 
+    /** What this replica remembers of actions it sent and that are not yet decided: a test forgets it as a crash would. */
+    @jakarta.inject.Inject
+    dev.orgos.gateway.action.AwaitingDecision awaiting;
+
     @Test
     void acceptedActionReachesKafkaAsAvroUnderTheTokensAgentId() {
         String id = "act-" + UUID.randomUUID();
@@ -138,7 +142,7 @@ class ActionResourceIT {
         String key = "key-" + UUID.randomUUID();
         String body = "{\"actionType\":\"refund.issue\",\"amount\":12}";
         String first = post(token, body, key);
-        // at once: the note that the broker has it is still lingering (1 s in tests), yet nothing is sent again
+        // undecided (no router here): the database cannot tell that the broker has it, this replica remembers it
         given().auth().oauth2(token).contentType("application/json").header("Idempotency-Key", key).body(body)
                 .post("/v1/actions").then().statusCode(202).header("Idempotent-Replayed", "true").body("actionId", equalTo(first));
         given().auth().oauth2(token).contentType("application/json").header("Idempotency-Key", key)
@@ -161,8 +165,8 @@ class ActionResourceIT {
     }
 
     /**
-     * A crash between claiming the key and noting the broker's acknowledgement (simulated by
-     * clearing the note) must not turn the worker's retry into a 202 for an action that may never
+     * A crash between claiming the key and the broker's acknowledgement (simulated by forgetting what
+     * this replica remembers) must not turn the worker's retry into a 202 for an action that may never
      * have reached the broker: the retry sends it again (the router decides an action id once).
      */
     @Test
@@ -170,10 +174,9 @@ class ActionResourceIT {
         String id = "lost-" + UUID.randomUUID();
         String body = "{\"actionId\":\"" + id + "\",\"actionType\":\"refund.issue\",\"amount\":12}";
         post(token, body, null);
-        // as if the gateway had crashed after claiming, before the broker's acknowledgement was noted (and,
-        // as before version 6 of the schema, with no state recorded either)
-        awaitNotedAsSent(id);
-        sql("UPDATE idempotency_key SET sent = false WHERE action_id = ?", id);
+        // as if the gateway had crashed after claiming, before the broker's acknowledgement (and, as
+        // before version 6 of the schema, with no state recorded either)
+        awaiting.forgetAll();
         sql("DELETE FROM action_state WHERE action_id = ?", id);
         given().auth().oauth2(token).contentType("application/json").body(body)
                 .post("/v1/actions").then().statusCode(202).header("Idempotent-Replayed", "true").body("actionId", equalTo(id));
@@ -181,8 +184,7 @@ class ActionResourceIT {
                 l -> l.size() >= 2, Duration.ofSeconds(20));
         assertEquals(2, copies.size(), "sent once at first, once more on the retry");
         given().auth().oauth2(token).get("/v1/actions/" + id).then().statusCode(200).body("status", equalTo("PENDING"));
-        // noted as sent now: a further retry is answered from the record and sends nothing
-        awaitNotedAsSent(id);
+        // acknowledged again: a further retry is answered as the original acceptance and sends nothing
         given().auth().oauth2(token).contentType("application/json").body(body)
                 .post("/v1/actions").then().statusCode(202).header("Idempotent-Replayed", "true");
         String marker = post(token, "{\"actionType\":\"refund.issue\"}", null);
@@ -197,13 +199,31 @@ class ActionResourceIT {
         String key = "key-" + UUID.randomUUID();
         String body = "{\"actionType\":\"refund.issue\",\"amount\":13}";
         String id = post(token, body, key);
-        awaitNotedAsSent(id);
-        sql("UPDATE idempotency_key SET sent = false WHERE action_id = ?", id);
+        awaiting.forgetAll();
         given().auth().oauth2(token).contentType("application/json").header("Idempotency-Key", key).body(body)
                 .post("/v1/actions").then().statusCode(202).header("Idempotent-Replayed", "true").body("actionId", equalTo(id));
         var copies = kafka.<ActionProposed>await(Topics.ACTIONS.topic(), r -> r.value() != null && r.value().getActionId().equals(id),
                 l -> l.size() >= 2, Duration.ofSeconds(20));
         assertEquals(2, copies.size(), "the same action twice, which the router decides once");
+    }
+
+    /** Once decided, the action's state says it reached the broker: any replica answers a retry without sending. */
+    @Test
+    void aRetryOfADecidedActionIsAnsweredFromItsStateEvenByAReplicaThatDoesNotRememberIt() {
+        String id = "decided-" + UUID.randomUUID();
+        String body = "{\"actionId\":\"" + id + "\",\"actionType\":\"refund.issue\",\"amount\":12}";
+        post(token, body, null);
+        verdict(id, VerdictStatus.AUTONOMOUS, Instant.now());
+        Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                given().auth().oauth2(token).get("/v1/actions/" + id).then().statusCode(200).body("status", equalTo("AUTONOMOUS")));
+        awaiting.forgetAll();
+        given().auth().oauth2(token).contentType("application/json").body(body)
+                .post("/v1/actions").then().statusCode(202).header("Idempotent-Replayed", "true").body("actionId", equalTo(id));
+        String marker = post(token, "{\"actionType\":\"refund.issue\"}", null);
+        var sent = kafka.<ActionProposed>await(Topics.ACTIONS.topic(), r -> r.value() != null
+                && (r.value().getActionId().equals(id) || r.value().getActionId().equals(marker)),
+                l -> l.stream().anyMatch(r -> r.value().getActionId().equals(marker)), Duration.ofSeconds(20));
+        assertEquals(1, sent.stream().filter(r -> r.value().getActionId().equals(id)).count(), "sent once, never again");
     }
 
     private static int sql(String statement, String actionId) throws java.sql.SQLException {
@@ -213,12 +233,6 @@ class ActionResourceIT {
             st.setString(1, actionId);
             return st.executeUpdate();
         }
-    }
-
-    /** The broker's acknowledgement is noted after the 202, off the worker's path. */
-    private static void awaitNotedAsSent(String actionId) {
-        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> sql("UPDATE idempotency_key SET sent = true "
-                + "WHERE action_id = ? AND sent", actionId) == 1);
     }
 
     @Test

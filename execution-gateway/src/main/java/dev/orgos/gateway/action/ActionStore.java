@@ -48,17 +48,11 @@ public class ActionStore {
 
     /** A statement with no answer, batched, its rows run in {@code lockOrder}. */
     private StatementBatcher<Tuple, Void> batched(String what, String statement, java.util.Comparator<Tuple> lockOrder) {
-        return batched(what, statement, lockOrder, null);
-    }
-
-    /** As above; with {@code afterLinger}, a batch that is not full waits for it (see StatementBatcher). */
-    private StatementBatcher<Tuple, Void> batched(String what, String statement, java.util.Comparator<Tuple> lockOrder,
-                                                  java.util.function.Consumer<Runnable> afterLinger) {
         return new StatementBatcher<>(what,
                 rows -> db.preparedQuery(statement).executeBatch(rows.stream().sorted(lockOrder).toList())
                         .map(done -> java.util.Collections.nCopies(rows.size(), (Void) null)),
                 row -> db.preparedQuery(statement).execute(row).replaceWithVoid(),
-                BATCH, BATCHES_IN_FLIGHT, afterLinger);
+                BATCH, BATCHES_IN_FLIGHT);
     }
 
     /**
@@ -70,7 +64,7 @@ public class ActionStore {
     private static final int BATCH = 256;
     private static final int BATCHES_IN_FLIGHT = 1;
     private static final java.util.Comparator<Tuple> BY_ACTION_ID = java.util.Comparator.comparing(t -> t.getString(0));
-    /** Claims and sent notes: (agent id, key) are their first two parameters. */
+    /** Claims: (agent id, key) are their first two parameters. */
     private static final java.util.Comparator<Tuple> BY_AGENT_AND_KEY = java.util.Comparator.<Tuple, String>comparing(t -> t.getString(0))
             .thenComparing(t -> t.getString(1));
 
@@ -135,9 +129,12 @@ public class ActionStore {
     /**
      * Outcome of claiming an idempotency key: {@code fresh} for this request (and then the action is
      * recorded as PENDING by the same statement); otherwise the action it was first used for, whether
-     * that was the same request, and whether that action was noted as {@code sent} (acknowledged by
-     * the broker) or may have been lost between the claim and the acknowledgement. {@code takenBy} is
+     * that was the same request, and whether that action is known to be on the broker
+     * ({@code sent}) or may have been lost between the claim and the acknowledgement. {@code takenBy} is
      * set when the action id already belongs to another agent, and then nothing was claimed.
+     * {@code sent} is known from the database only once the action is decided (its state is no longer
+     * PENDING), or from a note made by a replica older than this version; until then only the
+     * replica that sent it knows (AwaitingDecision).
      */
     public record Claim(boolean fresh, String actionId, boolean sameRequest, boolean sent, String takenBy) {
     }
@@ -171,7 +168,9 @@ public class ActionStore {
                      INSERT INTO action_state (action_id, agent_id, action_type, status, trace_id, submitted_at, updated_at)
                      SELECT action_id, $1::varchar, $5::varchar, 'PENDING', $6::varchar, $7::timestamptz, $7::timestamptz FROM claimed
                      ON CONFLICT (action_id) DO NOTHING),
-                 earlier AS (SELECT action_id, request_hash, sent FROM idempotency_key WHERE agent_id = $1::varchar AND key = $2::varchar)
+                 earlier AS (SELECT k.action_id, k.request_hash, k.sent OR COALESCE(s.status <> 'PENDING', false) AS sent
+                             FROM idempotency_key k LEFT JOIN action_state s ON s.action_id = k.action_id
+                             WHERE k.agent_id = $1::varchar AND k.key = $2::varchar)
             SELECT (SELECT action_id FROM claimed) AS claimed,
                    (SELECT agent_id FROM owner) AS owner,
                    e.action_id AS earlier_action, e.request_hash AS earlier_hash, e.sent AS earlier_sent
@@ -211,33 +210,6 @@ public class ActionStore {
     }
 
     /**
-     * Notes that the broker acknowledged the action claimed under (agent, key), so that a retry is
-     * answered without sending it again. Not awaited by the worker: if this is lost, a retry sends the
-     * action once more, and the router decides it once.
-     */
-    public Uni<Void> sent(String agentId, String key) {
-        return sends.submit(Tuple.of(agentId, key));
-    }
-
-    private static final String SENT = "UPDATE idempotency_key SET sent = true WHERE agent_id = $1 AND key = $2";
-
-    /**
-     * No worker waits for these notes, so they linger: at 1,000 actions/s each had a commit of its
-     * own, a third of the gateway database's commits and of its CPU. A retry in the meantime is
-     * answered by the replica that sent the action as if the note were made ({@link Submissions}); on
-     * another replica it sends the action once more, which the router ignores.
-     */
-    private final StatementBatcher<Tuple, Void> sends = batched("notes that an action was sent", SENT, BY_AGENT_AND_KEY,
-            task -> this.vertx.setTimer(Math.max(1, this.sentNoteLinger.toMillis()), id -> task.run()));
-
-    /** How long a note waits for others to share its commit. */
-    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "orgos.gateway.sent-note-linger", defaultValue = "20ms")
-    java.time.Duration sentNoteLinger;
-
-    @Inject
-    io.vertx.core.Vertx vertx;
-
-    /**
      * Undoes a submission that could not be sent, so that a retry can succeed: gives the key back
      * (when there is one) and forgets the PENDING state recorded for it.
      */
@@ -250,7 +222,7 @@ public class ActionStore {
 
     /** Batches that failed and were run one statement at a time instead, of every kind, since the start. */
     long failedBatches() {
-        return acceptances.failedBatches() + claims.failedBatches() + sends.failedBatches();
+        return acceptances.failedBatches() + claims.failedBatches();
     }
 
     /** Records the reported outcome once; false when one was already recorded. */
@@ -286,7 +258,7 @@ public class ActionStore {
     private static final String FIND = "SELECT " + COLUMNS + " FROM action_state WHERE action_id = $1";
 
     /** The statements on a submission's and a verdict's path: each must prepare without being told its parameters' types. */
-    static final List<String> HOT_STATEMENTS = List.of(ACCEPTED, CLAIM, SENT, APPLY_VERDICT, ANNOUNCE, FIND);
+    static final List<String> HOT_STATEMENTS = List.of(ACCEPTED, CLAIM, APPLY_VERDICT, ANNOUNCE, FIND);
 
     private static ActionView view(Row r) {
         String status = r.getString("status");

@@ -43,6 +43,9 @@ public class StateChanges {
     @Inject
     PgPool db;
 
+    @Inject
+    AwaitingDecision awaiting;
+
     /** Each watcher is handed the new state when this replica wrote it, else null: look for yourself. */
     private final Map<String, Set<Consumer<ActionView>>> watchers = new ConcurrentHashMap<>();
     private volatile SqlConnection listening;
@@ -102,7 +105,7 @@ public class StateChanges {
     }
 
     /** A notice names one action or several ({@link ActionStore}). */
-    private void changed(String notice) {
+    void changed(String notice) {
         actionIds(notice).forEach(id -> tell(id, null));
     }
 
@@ -140,6 +143,8 @@ public class StateChanges {
     }
 
     private void tell(String actionId, ActionView state) {
+        // any change of state ends PENDING: the database now answers a retry's question
+        awaiting.decided(actionId);
         Set<Consumer<ActionView>> set = watchers.get(actionId);
         if (set != null) {
             set.forEach(w -> w.accept(state));

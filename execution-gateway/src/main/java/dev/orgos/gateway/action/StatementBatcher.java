@@ -35,13 +35,8 @@ final class StatementBatcher<I, O> {
     private final Function<I, Uni<O>> single;
     private final int maxBatch;
     private final int maxInFlight;
-    /** Runs its task once the linger is over; null: no lingering, a batch goes as soon as it can. */
-    private final java.util.function.Consumer<Runnable> afterLinger;
     private final ArrayDeque<Pending<I, O>> waiting = new ArrayDeque<>();
     private int inFlight;
-    /** Guarded by this: a linger is under way; it is over and what waits goes now. */
-    private boolean lingering;
-    private boolean lingerOver;
     /** Guarded by this, as are how many had failed when the log last said so, and when that was. */
     private long failedBatches;
     private long failedWhenSaid;
@@ -55,22 +50,11 @@ final class StatementBatcher<I, O> {
      * @param maxInFlight most round trips at once: more means smaller batches and less waiting
      */
     StatementBatcher(String what, Function<List<I>, Uni<List<O>>> batch, Function<I, Uni<O>> single, int maxBatch, int maxInFlight) {
-        this(what, batch, single, maxBatch, maxInFlight, null);
-    }
-
-    /**
-     * @param afterLinger for statements no one waits for: a batch that is not full waits until this
-     *                    runs the task it is given (a timer), so that items come together in fewer
-     *                    commits at moderate rates too, where each would otherwise have its own
-     */
-    StatementBatcher(String what, Function<List<I>, Uni<List<O>>> batch, Function<I, Uni<O>> single, int maxBatch, int maxInFlight,
-                     java.util.function.Consumer<Runnable> afterLinger) {
         this.what = what;
         this.batch = batch;
         this.single = single;
         this.maxBatch = maxBatch;
         this.maxInFlight = maxInFlight;
-        this.afterLinger = afterLinger;
     }
 
     Uni<O> submit(I item) {
@@ -89,27 +73,15 @@ final class StatementBatcher<I, O> {
 
     private void next() {
         List<Pending<I, O>> taken;
-        boolean linger = false;
         synchronized (this) {
-            if (inFlight >= maxInFlight || waiting.isEmpty() || (lingering && waiting.size() < maxBatch)) {
+            if (inFlight >= maxInFlight || waiting.isEmpty()) {
                 return;
             }
-            if (afterLinger != null && waiting.size() < maxBatch && !lingerOver) {
-                lingering = true;
-                linger = true;
-                taken = null;
-            } else {
-                lingerOver = false;
-                inFlight++;
-                taken = new ArrayList<>(Math.min(waiting.size(), maxBatch));
-                while (!waiting.isEmpty() && taken.size() < maxBatch) {
-                    taken.add(waiting.poll());
-                }
+            inFlight++;
+            taken = new ArrayList<>(Math.min(waiting.size(), maxBatch));
+            while (!waiting.isEmpty() && taken.size() < maxBatch) {
+                taken.add(waiting.poll());
             }
-        }
-        if (linger) {
-            afterLinger.accept(this::lingered);
-            return;
         }
         Uni<List<O>> run;
         try {
@@ -131,15 +103,6 @@ final class StatementBatcher<I, O> {
             }
             done();
         });
-    }
-
-    /** The linger is over: what waits goes in the next batch, full or not. */
-    private void lingered() {
-        synchronized (this) {
-            lingering = false;
-            lingerOver = true;
-        }
-        next();
     }
 
     /** Batches of more than one item that failed and were run one item at a time, since the start. */

@@ -53,6 +53,10 @@ public class Submissions {
     @Inject
     RateLimiter limiter;
 
+    /** Which of the actions this replica sent are not yet decided: a retry of one is not sent again. */
+    @Inject
+    AwaitingDecision awaiting;
+
     /**
      * Accepts {@code request} from {@code agentId} (the credential's, never the body's).
      * {@code idempotencyKey} (else the action id) makes a retry return the original acceptance.
@@ -180,15 +184,16 @@ public class Submissions {
                         + "' was already used for a different request (action " + claim.actionId() + "); use a new key for a new action.",
                         List.of(new Problem.FieldError("Idempotency-Key", "was used with a different body"))));
             }
-            if (!claim.sent() && noting.contains(noteKey(agentId, key))) {
-                // this replica has the broker's acknowledgement and is about to note it: the original acceptance
-                LOG.debugf("Retry of action %s by %s answered with the original acceptance (its sent note is on its way)",
+            if (!claim.sent() && awaiting.remembers(claim.actionId())) {
+                // not decided yet, but this replica has the broker's acknowledgement: the original acceptance
+                LOG.debugf("Retry of action %s by %s answered with the original acceptance (it awaits its decision)",
                         claim.actionId(), agentId);
                 return done(pending(claim.actionId(), null).with("Idempotent-Replayed", "true"));
             }
             if (!claim.sent()) {
-                // claimed, but never noted as on the broker (a crash, a failure, or still on its way): send
-                // it again. The router decides an action id once, so a second copy changes nothing.
+                // claimed, but not known to be on the broker (a crash, a failure, another replica's, or not yet
+                // decided and forgotten): send it again. The router decides an action id once, so a second copy
+                // changes nothing.
                 LOG.infof("Retry of action %s by %s: its first submission was never confirmed, sending it again", claim.actionId(), agentId);
                 ActionRequest original = withId.withActionId(claim.actionId());
                 return store.accepted(original.actionId(), agentId, original.actionType(), traceId, now)
@@ -203,7 +208,7 @@ public class Submissions {
     /**
      * Puts the action, already recorded as PENDING, on the broker and answers 202. If the broker
      * refuses, what this submission recorded ({@code undoOnFailure}) is undone so that a retry can
-     * succeed. Once acknowledged, the claim under {@code key} is noted as sent, off the worker's path.
+     * succeed. Once acknowledged, this replica remembers it until it is decided (AwaitingDecision).
      */
     private CompletionStage<Answer> send(String agentId, ActionRequest request, Map<String, Object> avroParams, Instant now,
                                          Context trace, String traceId, String key, boolean undoOnFailure) {
@@ -255,27 +260,11 @@ public class Submissions {
         }
         metrics.sent(sending);
         if (key != null) {
-            String note = noteKey(agentId, key);
-            noting.add(note);
-            store.sent(agentId, key).subscribe().with(done -> noting.remove(note), e -> {
-                noting.remove(note);
-                LOG.warnf("Action %s is on the broker but could not be noted as sent (%s); a retry would send it "
-                        + "again, which the router ignores", request.actionId(), e.getMessage());
-            });
+            awaiting.acknowledged(request.actionId());
         }
         ACCEPTANCE_LOG.accepted(request.actionId(), request.actionType(), agentId);
         metrics.accepted();
         answer.complete(pending(request.actionId(), traceId == null ? "" : traceId));
-    }
-
-    /**
-     * Claims whose action the broker acknowledged and whose note saying so is not yet committed (the
-     * notes linger to share commits, see ActionStore): a retry meanwhile is the original acceptance.
-     */
-    private final java.util.Set<String> noting = java.util.concurrent.ConcurrentHashMap.newKeySet();
-
-    private static String noteKey(String agentId, String key) {
-        return agentId + '\n' + key;
     }
 
     /** The 202 for an action recorded as PENDING; {@code traceId} null when the answer is a retry's. */

@@ -13,6 +13,12 @@ class StateChangesTest {
 
     // not started: no database to listen to, which these tests do not need
     final StateChanges changes = new StateChanges();
+    final AwaitingDecision awaiting = new AwaitingDecision();
+
+    {
+        awaiting.memory = Duration.ofMinutes(1);
+        changes.awaiting = awaiting;
+    }
 
     static ActionView autonomous(String id) {
         return new ActionView(id, "refund-bot", "refund.issue", "AUTONOMOUS", true, true, "finance-ops", null, "in bounds",
@@ -26,6 +32,17 @@ class StateChangesTest {
         ActionView seen = watch.changed(Duration.ofSeconds(5)).await().atMost(Duration.ofSeconds(1));
         assertEquals("AUTONOMOUS", seen.status());
         assertTrue(watch.noticed());
+    }
+
+    @Test
+    void aChangeOfStateHereOrOnAnotherReplicaEndsTheMemoryOfAnActionAwaitingItsDecision() {
+        awaiting.acknowledged("act-5");
+        awaiting.acknowledged("act-6");
+        changes.decided(autonomous("act-5"));
+        assertFalse(awaiting.remembers("act-5"), "decided here: a retry now reads its state");
+        assertTrue(awaiting.remembers("act-6"));
+        changes.changed("act-6 act-7");
+        assertFalse(awaiting.remembers("act-6"), "a notice from another replica ends it too");
     }
 
     @Test

@@ -18,14 +18,7 @@ class StatementBatcherTest {
     private final List<CompletableFuture<Void>> roundTrips = new CopyOnWriteArrayList<>();
     private final List<Integer> singles = new CopyOnWriteArrayList<>();
 
-    /** Lingers handed to the batcher's timer, run by the test when it says so. */
-    private final List<Runnable> lingers = new CopyOnWriteArrayList<>();
-
     private StatementBatcher<Integer, String> batcher(int maxBatch, int maxInFlight) {
-        return batcher(maxBatch, maxInFlight, false);
-    }
-
-    private StatementBatcher<Integer, String> batcher(int maxBatch, int maxInFlight, boolean linger) {
         return new StatementBatcher<>("items", items -> {
             batches.add(items);
             CompletableFuture<Void> roundTrip = new CompletableFuture<>();
@@ -35,29 +28,7 @@ class StatementBatcherTest {
             singles.add(item);
             return item == 13 ? Uni.createFrom().failure(new IllegalStateException("13 is refused"))
                     : Uni.createFrom().item("single " + item);
-        }, maxBatch, maxInFlight, linger ? lingers::add : null);
-    }
-
-    @Test
-    void withALingerItemsWaitForTheTimerUnlessTheBatchIsFull() {
-        var b = batcher(4, 1, true);
-        var first = submit(b, 1, 2);
-        assertTrue(batches.isEmpty(), "nothing goes before the linger is over");
-        assertEquals(1, lingers.size(), "one timer for the items that wait together");
-        var more = submit(b, 3, 4);
-        assertEquals(List.of(List.of(1, 2, 3, 4)), batches, "a full batch does not wait");
-        roundTrips.get(0).complete(null);
-        assertEquals(List.of("row 1", "row 2", "row 3", "row 4"),
-                java.util.stream.Stream.concat(first.stream(), more.stream()).map(CompletableFuture::join).toList());
-        var late = submit(b, 5, 5);
-        assertEquals(1, batches.size(), "item 5 waits: the first timer has not run yet");
-        lingers.get(0).run();
-        assertEquals(List.of(List.of(1, 2, 3, 4), List.of(5)), batches, "the timer sends what waits, full or not");
-        roundTrips.get(1).complete(null);
-        assertEquals("row 5", late.get(0).join());
-        submit(b, 6, 6);
-        assertEquals(2, lingers.size(), "the next item starts a linger of its own");
-        assertEquals(2, batches.size());
+        }, maxBatch, maxInFlight);
     }
 
     private static List<CompletableFuture<String>> submit(StatementBatcher<Integer, String> b, int from, int to) {
