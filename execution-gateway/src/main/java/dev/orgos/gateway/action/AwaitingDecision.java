@@ -12,8 +12,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  *
  * <p>Once an action is decided its state in the database says so, and a retry reads that. Until
  * then only memory knows that the broker has it. That used to be a database row too (a "sent" note
- * per action): a fifth of the database's work per action, for the few retries that come in the
- * milliseconds before a decision. Forgetting costs little: a retry that this replica does not
+ * per action): about an eighth of PostgreSQL's CPU per action (docs/benchmarks.md), for the few
+ * retries that come in the milliseconds before a decision. Forgetting costs little: a retry that this replica does not
  * remember (after a restart, on another replica, past {@code memory} or past {@link #MOST}) sends
  * the action once more, and the router decides an action id once.
  */
@@ -30,6 +30,7 @@ public class AwaitingDecision {
     private final ConcurrentHashMap<String, Long> acknowledgedAt = new ConcurrentHashMap<>();
     /** System.nanoTime, but a test's own clock in tests. */
     java.util.function.LongSupplier clock = System::nanoTime;
+    /** When old acknowledgements were last swept away; set on first use, by the clock then in use. */
     private final AtomicLong lastSweep = new AtomicLong(Long.MIN_VALUE);
 
     /** The broker acknowledged this action. */
