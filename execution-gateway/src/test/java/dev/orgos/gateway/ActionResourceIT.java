@@ -604,6 +604,22 @@ class ActionResourceIT {
     }
 
     @Test
+    void theOperatorSeesHowManyActionsAwaitTheirDecision() {
+        awaiting.forgetAll();
+        assertEquals(0.0, awaitingDecision());
+        String id = post(token, "{\"actionType\":\"refund.issue\"}", "key-" + UUID.randomUUID());
+        assertEquals(1.0, awaitingDecision(), "on the broker, not decided: no router runs here");
+        verdict(id, VerdictStatus.AUTONOMOUS, Instant.now());
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> awaitingDecision() == 0.0);
+    }
+
+    private static double awaitingDecision() {
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        return metrics.lines().filter(l -> l.startsWith("orgos_gateway_awaiting_decision "))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.indexOf(' ') + 1).trim())).findFirst().orElse(Double.NaN);
+    }
+
+    @Test
     void withoutAnAgentTokenNothingIsAccepted() {
         given().contentType("application/json").body("{\"actionType\":\"refund.issue\"}")
                 .post("/v1/actions").then().statusCode(401).contentType(startsWith("application/problem+json"))

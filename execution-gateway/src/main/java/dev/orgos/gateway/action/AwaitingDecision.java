@@ -17,6 +17,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * remember (after a restart, on another replica, past {@code memory} or past {@link #MOST}) sends
  * the action once more, and the router decides an action id once.
  */
+@io.quarkus.runtime.Startup // its gauge from the start, at 0
 @ApplicationScoped
 public class AwaitingDecision {
     /** Beyond this many, new acknowledgements are not remembered (the router down for long at full rate). */
@@ -57,6 +58,19 @@ public class AwaitingDecision {
     /** The action's state changed, so the database now says it was decided. */
     public void decided(String actionId) {
         acknowledgedAt.remove(actionId);
+    }
+
+    @jakarta.inject.Inject
+    io.micrometer.core.instrument.MeterRegistry registry;
+
+    /**
+     * How many are remembered, for the operator: it grows while the router decides nothing (down,
+     * or far behind) and stays near zero otherwise.
+     */
+    @jakarta.annotation.PostConstruct
+    void register() {
+        io.micrometer.core.instrument.Gauge.builder("orgos.gateway.awaiting.decision", acknowledgedAt, java.util.Map::size)
+                .description("Actions this replica put on the broker whose decision it has not yet heard of").register(registry);
     }
 
     /** What a restart does. Tests stand in for a crash with it. */
