@@ -194,7 +194,8 @@ public class Submissions {
                 // claimed, but not known to be on the broker (a crash, a failure, another replica's, or not yet
                 // decided and forgotten): send it again. The router decides an action id once, so a second copy
                 // changes nothing.
-                LOG.infof("Retry of action %s by %s: its first submission was never confirmed, sending it again", claim.actionId(), agentId);
+                LOG.infof("Retry of action %s by %s: it is not known to have reached the broker (not decided yet, and this "
+                        + "replica does not remember sending it), so it is sent again; the router decides it once", claim.actionId(), agentId);
                 ActionRequest original = withId.withActionId(claim.actionId());
                 return store.accepted(original.actionId(), agentId, original.actionType(), traceId, now)
                         .thenCompose(ignored -> send(agentId, original, avroParams, now, trace, traceId, key, false))
