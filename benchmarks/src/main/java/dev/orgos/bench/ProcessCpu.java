@@ -1,5 +1,6 @@
 package dev.orgos.bench;
 
+import dev.orgos.infra.Processes;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -49,14 +50,7 @@ final class ProcessCpu {
      * broker's, with its long class path and its main class at the end. Then it is read from /proc.
      */
     static String arguments(long pid, ProcessHandle.Info info) {
-        return info.arguments().map(a -> String.join(" ", a)).orElseGet(() -> {
-            try {
-                return new String(java.nio.file.Files.readAllBytes(java.nio.file.Path.of("/proc/" + pid + "/cmdline")),
-                        java.nio.charset.StandardCharsets.UTF_8).replace('\0', ' ').strip();
-            } catch (java.io.IOException | RuntimeException e) {
-                return "";
-            }
-        });
+        return info.arguments().map(a -> String.join(" ", a)).orElseGet(() -> Processes.commandLine(pid).strip());
     }
 
     /** Which part of the mesh a process is, from its executable and arguments; null for none. */

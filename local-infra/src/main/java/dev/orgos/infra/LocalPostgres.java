@@ -19,7 +19,7 @@ final class LocalPostgres implements AutoCloseable {
         String port = " -p " + postgres.getPort() + " ";
         this.postmaster = ProcessHandle.allProcesses()
                 .filter(h -> {
-                    String command = commandLine(h.pid());
+                    String command = Processes.commandLine(h.pid()); // empty elsewhere than on Linux: then not guarded
                     return command.contains("/bin/postgres ") && command.contains(port);
                 })
                 .findFirst();
@@ -42,16 +42,6 @@ final class LocalPostgres implements AutoCloseable {
             return new LocalPostgres(pg);
         } catch (IOException e) {
             throw new UncheckedIOException("could not start PostgreSQL", e);
-        }
-    }
-
-    /** A process's command line from /proc; empty elsewhere than on Linux, where the server is then not guarded. */
-    private static String commandLine(long pid) {
-        try {
-            return new String(java.nio.file.Files.readAllBytes(Path.of("/proc/" + pid + "/cmdline")),
-                    java.nio.charset.StandardCharsets.UTF_8).replace('\0', ' ');
-        } catch (IOException | RuntimeException e) {
-            return "";
         }
     }
 

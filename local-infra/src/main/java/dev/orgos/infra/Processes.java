@@ -4,9 +4,23 @@ import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Stopping the servers and services this project starts as child processes. */
+/** Finding and stopping the servers and services this project starts as processes. */
 public final class Processes {
     private Processes() {
+    }
+
+    /**
+     * A process's whole command line from /proc, its arguments separated (and ended) by spaces; empty
+     * elsewhere than on Linux. Whole, unlike {@code ProcessHandle.Info}, which gives no arguments at all
+     * past 4,096 bytes (the broker's long class path).
+     */
+    public static String commandLine(long pid) {
+        try {
+            return new String(java.nio.file.Files.readAllBytes(java.nio.file.Path.of("/proc/" + pid + "/cmdline")),
+                    java.nio.charset.StandardCharsets.UTF_8).replace('\0', ' ');
+        } catch (java.io.IOException | RuntimeException e) {
+            return "";
+        }
     }
 
     /** Asks politely (SIGTERM), then insists; waits until the process is gone. */
