@@ -23,12 +23,13 @@ final class ProcessCpu {
     static final List<String> PARTS = List.of("gateway", "broker", "PostgreSQL", "router", "escalation", "ledger", "console",
             "registry", "load driver");
 
-    private record Sample(String part, long cpuNanos) {
+    /** A process's CPU time, and the part of it its JIT compiler threads used (0 where unknown). */
+    record Sample(String part, long cpuNanos, long compilerNanos) {
     }
 
     private final Map<Long, Sample> samples;
 
-    private ProcessCpu(Map<Long, Sample> samples) {
+    ProcessCpu(Map<Long, Sample> samples) {
         this.samples = samples;
     }
 
@@ -39,7 +40,8 @@ final class ProcessCpu {
             ProcessHandle.Info info = p.info();
             String part = p.pid() == self ? "load driver" : part(info.command().orElse(""), arguments(p.pid(), info));
             if (part != null) {
-                info.totalCpuDuration().ifPresent(cpu -> samples.put(p.pid(), new Sample(part, cpu.toNanos())));
+                long compilers = part.equals("PostgreSQL") ? 0 : compilerNanos(p.pid());
+                info.totalCpuDuration().ifPresent(cpu -> samples.put(p.pid(), new Sample(part, cpu.toNanos(), compilers)));
             }
         });
         return new ProcessCpu(samples);
@@ -73,6 +75,69 @@ final class ProcessCpu {
             }
         }
         return null;
+    }
+
+    /**
+     * CPU time of a JVM's JIT compiler threads (HotSpot names them "C1 CompilerThreadN" and "C2
+     * CompilerThreadN", cut to 15 characters by Linux), from /proc; 0 elsewhere than on Linux. /proc
+     * counts in USER_HZ, which Linux fixes at 100 a second for what it shows user space.
+     */
+    static long compilerNanos(long pid) {
+        return compilerNanos(java.nio.file.Path.of("/proc/" + pid));
+    }
+
+    static long compilerNanos(java.nio.file.Path process) {
+        long ticks = 0;
+        try (var tasks = java.nio.file.Files.newDirectoryStream(process.resolve("task"))) {
+            for (java.nio.file.Path task : tasks) {
+                try {
+                    String stat = java.nio.file.Files.readString(task.resolve("stat"));
+                    if (isCompilerThread(stat)) {
+                        ticks += cpuTicks(stat);
+                    }
+                } catch (java.io.IOException | RuntimeException threadGone) {
+                    // a thread that ended meanwhile: its time is no longer counted anywhere
+                }
+            }
+        } catch (java.io.IOException | RuntimeException noProc) {
+            return 0;
+        }
+        return ticks * 10_000_000L;
+    }
+
+    /** Whether a thread's /proc stat line names a HotSpot JIT compiler thread. */
+    static boolean isCompilerThread(String stat) {
+        int open = stat.indexOf('(');
+        return stat.startsWith("C1 CompilerThre", open + 1) || stat.startsWith("C2 CompilerThre", open + 1);
+    }
+
+    /**
+     * User plus system time, in ticks, from a /proc stat line: the 14th and 15th fields, counted after
+     * the name's closing parenthesis because the name itself may hold spaces and parentheses.
+     */
+    static long cpuTicks(String stat) {
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+    }
+
+    /**
+     * The share of the mesh's CPU (the driver left out) that its JVMs' JIT compilers used between
+     * {@code before} and this; NaN when nothing was measured. A share near nothing is what a mesh
+     * warmed up looks like: while it is high, the compilers take CPU from the work being measured.
+     */
+    double compilerShareSince(ProcessCpu before) {
+        long all = 0;
+        long compilers = 0;
+        for (var e : samples.entrySet()) {
+            Sample now = e.getValue();
+            if (now.part().equals("load driver")) {
+                continue;
+            }
+            Sample then = before.samples.get(e.getKey());
+            all += Math.max(0, now.cpuNanos() - (then == null ? 0 : then.cpuNanos()));
+            compilers += Math.max(0, now.compilerNanos() - (then == null ? 0 : then.compilerNanos()));
+        }
+        return all == 0 ? Double.NaN : (double) compilers / all;
     }
 
     /** CPU time used by each part between {@code before} and this: a process seen only now counts from its start. */
