@@ -72,7 +72,8 @@ final class LocalKafka implements AutoCloseable {
                     "-Dlog4j2.configurationFile=" + log4j.toAbsolutePath(), "-cp", classpath());
             run(concat(jvm, "kafka.tools.StorageTool", "format", "-t", Uuid.randomUuid().toString(),
                     "-c", config.toAbsolutePath().toString()), logs.resolve("kafka-format.log"));
-            Process p = new ProcessBuilder(concat(jvm, "kafka.Kafka", config.toAbsolutePath().toString()))
+            Process p = new ProcessBuilder(concat(brokerJvm(jvm, System.getProperty("orgos.jvm-args.kafka", "")),
+                    "kafka.Kafka", config.toAbsolutePath().toString()))
                     .redirectErrorStream(true)
                     .redirectOutput(logs.resolve("kafka-stdout.log").toFile())
                     .start();
@@ -93,6 +94,23 @@ final class LocalKafka implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("could not start Kafka", e);
         }
+    }
+
+    /**
+     * The broker's JVM with extra arguments, for measuring (as the services take theirs from
+     * {@code orgos.jvm-args.<module>}): e.g. {@code -Dorgos.jvm-args.kafka=-Xlog:gc:file=kafka-gc.log}.
+     * The JVM refuses two collectors, so a collector chosen there replaces SerialGC.
+     */
+    static List<String> brokerJvm(List<String> jvm, String extra) {
+        List<String> args = new java.util.ArrayList<>(jvm);
+        extra = extra.trim();
+        if (extra.matches(".*-XX:\\+Use\\w+GC.*")) {
+            args.remove("-XX:+UseSerialGC");
+        }
+        if (!extra.isEmpty()) {
+            args.addAll(List.of(extra.split("\\s+"))); // last: where they repeat a setting (-Xmx), theirs wins
+        }
+        return args;
     }
 
     static String java() {
