@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Load on the packaged gateway, from this separate process (its HTTP client: {@link LeanHttp}):
  * (1) after a warm-up until the JIT compilers rest ({@link #warmUp}), accepted actions per second and POST latency, with many agents and 64 requests in flight
- *     (the capacity: a closed loop, so its latency is mostly the 64 queued behind each other);
+ *     ({@code -Dorgos.bench.in-flight}; the capacity: a closed loop, as wrk's, so its latency is mostly the requests queued behind each other);
  * (2) POST latency at a fixed rate (default 1,000 actions/s) for 10 s, open loop;
  * (3) at that rate, the time from each POST to its autonomous verdict being visible to the worker (a long
  *     poll issued right after the 202);
@@ -40,17 +40,19 @@ public final class GatewayLoad {
             // 64 submissions in flight, and in the second phase a long poll beside each: 256 connections at most
             LeanHttp http = new LeanHttp(url, 256);
             warmUp(mesh, http, tokens, rate);
-            System.out.printf(Locale.ROOT, "Measuring %,d actions, 64 in flight...%n", n);
+            // 64 by default; fewer trade throughput for latency, as wrk's connection count does
+            int inFlight = Integer.getInteger("orgos.bench.in-flight", 64);
+            System.out.printf(Locale.ROOT, "Measuring %,d actions, %d in flight...%n", n, inFlight);
             List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
             ProcessCpu cpuBefore = ProcessCpu.now();
             long start = System.nanoTime();
-            int ok = run(http, tokens, n, 64, latencies);
+            int ok = run(http, tokens, n, inFlight, latencies);
             double seconds = (System.nanoTime() - start) / 1e9;
             // read at once: what comes after (the router catching up, the gateway applying verdicts) is
             // the same work, done later, and a longer phase shrinks that edge
             var cpuUsed = ProcessCpu.now().since(cpuBefore);
-            System.out.printf(Locale.ROOT, "POST /v1/actions: %,d accepted in %.1f s = %,.0f/s (64 in flight); %s%n",
-                    ok, seconds, ok / seconds, percentiles(latencies));
+            System.out.printf(Locale.ROOT, "POST /v1/actions: %,d accepted in %.1f s = %,.0f/s (%d in flight); %s%n",
+                    ok, seconds, ok / seconds, inFlight, percentiles(latencies));
             System.out.printf(Locale.ROOT, "  CPU per accepted action, meanwhile: %s%n", ProcessCpu.perAction(cpuUsed, ok));
 
             // POSTs alone at a fixed rate (open loop: a slow answer does not slow the next request), so that the
