@@ -78,10 +78,10 @@ public final class GatewayLoad {
     }
 
     /**
-     * POSTs alone at {@code rate} for {@code seconds}, open loop, each timed from when it was due. Its
-     * warm-up (three seconds at the rate, printed as such) is for the driver as much as for the mesh:
+     * POSTs alone at {@code rate} for {@code seconds}, open loop, each timed from when it was due. Run
+     * first for three seconds as a warm-up (printed as such), for the driver as much as for the mesh:
      * this loop is the driver's own code path, and cold, it sent the first second's requests late.
-     * So the driver says how late it sent: a request sent late is timed from when it was due all the
+     * And the driver says how late it sent: a request sent late is timed from when it was due all the
      * same, and the count shows where the driver, not the gateway, was slow.
      */
     private static void pacedPosts(LeanHttp http, String url, int rate, int seconds, String agentPrefix, String label)
