@@ -144,7 +144,7 @@ public final class GatewayLoad {
         if (least <= 0) {
             return;
         }
-        int round = Integer.getInteger("orgos.bench.warmup-round", 20_000);
+        int round = Math.max(1_000, Integer.getInteger("orgos.bench.warmup-round", 20_000)); // a round must move on
         int most = Math.max(least, Integer.getInteger("orgos.bench.warmup-max", 600_000));
         double resting = Integer.getInteger("orgos.bench.warmup-compilers", 5) / 100.0;
         System.out.printf(Locale.ROOT, "Warming up until the JIT compilers use less than %.0f%% of the mesh's CPU "
