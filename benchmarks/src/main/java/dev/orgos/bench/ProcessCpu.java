@@ -23,6 +23,9 @@ final class ProcessCpu {
     static final List<String> PARTS = List.of("gateway", "broker", "PostgreSQL", "router", "escalation", "ledger", "console",
             "registry", "load driver");
 
+    /** Whether this system shows a process's threads under /proc (Linux does). */
+    private static final boolean THREADS_READABLE = java.nio.file.Files.isDirectory(java.nio.file.Path.of("/proc/self/task"));
+
     /** A process's CPU time, and the part of it its JIT compiler threads used (0 where unknown). */
     record Sample(String part, long cpuNanos, long compilerNanos) {
     }
@@ -126,6 +129,9 @@ final class ProcessCpu {
      * warmed up looks like: while it is high, the compilers take CPU from the work being measured.
      */
     double compilerShareSince(ProcessCpu before) {
+        if (!THREADS_READABLE) {
+            return Double.NaN; // no /proc: the compilers' time reads as nothing, which is not a share of 0
+        }
         long all = 0;
         long compilers = 0;
         for (var e : samples.entrySet()) {
