@@ -68,9 +68,9 @@ final class LocalKafka implements AutoCloseable {
                     "logger.kafka.name=kafka",
                     "logger.kafka.level=INFO",
                     ""));
-            List<String> jvm = List.of(java(), "-Xmx512m", "-XX:+UseSerialGC", "--enable-native-access=ALL-UNNAMED",
+            List<String> jvm = List.of(java(), "-Xmx512m", "--enable-native-access=ALL-UNNAMED",
                     "-Dlog4j2.configurationFile=" + log4j.toAbsolutePath(), "-cp", classpath());
-            run(concat(jvm, "kafka.tools.StorageTool", "format", "-t", Uuid.randomUuid().toString(),
+            run(concat(brokerJvm(jvm, ""), "kafka.tools.StorageTool", "format", "-t", Uuid.randomUuid().toString(),
                     "-c", config.toAbsolutePath().toString()), logs.resolve("kafka-format.log"));
             Process p = new ProcessBuilder(concat(brokerJvm(jvm, System.getProperty("orgos.jvm-args.kafka", "")),
                     "kafka.Kafka", config.toAbsolutePath().toString()))
@@ -99,17 +99,10 @@ final class LocalKafka implements AutoCloseable {
     /**
      * The broker's JVM with extra arguments, for measuring (as the services take theirs from
      * {@code orgos.jvm-args.<module>}): e.g. {@code -Dorgos.jvm-args.kafka=-Xlog:gc:file=kafka-gc.log}.
-     * The JVM refuses two collectors, so a collector chosen there replaces SerialGC.
      */
     static List<String> brokerJvm(List<String> jvm, String extra) {
         List<String> args = new java.util.ArrayList<>(jvm);
-        extra = extra.trim();
-        if (extra.matches(".*-XX:\\+Use\\w+GC.*")) {
-            args.remove("-XX:+UseSerialGC");
-        }
-        if (!extra.isEmpty()) {
-            args.addAll(List.of(extra.split("\\s+"))); // last: where they repeat a setting (-Xmx), theirs wins
-        }
+        args.addAll(Processes.jvmOptions(extra));
         return args;
     }
 

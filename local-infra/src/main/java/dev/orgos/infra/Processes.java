@@ -23,6 +23,25 @@ public final class Processes {
         }
     }
 
+    /**
+     * The JVM options every server and service this project starts gets after its own: SerialGC, one
+     * collector thread, which suits a small process on a small machine, then {@code extra} (from
+     * {@code orgos.jvm-args.<name>}, for measuring). The JVM refuses two collectors, so a collector
+     * chosen in {@code extra} replaces SerialGC; and {@code extra} comes last, so that where it
+     * repeats a setting (-Xmx), it wins.
+     */
+    public static List<String> jvmOptions(String extra) {
+        extra = extra.trim();
+        List<String> options = new java.util.ArrayList<>();
+        if (!extra.matches(".*-XX:\\+Use\\w+GC.*")) {
+            options.add("-XX:+UseSerialGC");
+        }
+        if (!extra.isEmpty()) {
+            options.addAll(List.of(extra.split("\\s+")));
+        }
+        return options;
+    }
+
     /** Asks politely (SIGTERM), then insists; waits until the process is gone. */
     public static void stop(Process process) {
         stopAll(List.of(process));

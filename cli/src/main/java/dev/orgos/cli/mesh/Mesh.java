@@ -147,18 +147,11 @@ public final class Mesh implements AutoCloseable {
     private Process launch(Service s, String instance, int port, Path publicKey, Map<String, String> extraConfig) {
         Endpoints e = infra.endpoints();
         // for measuring: e.g. -Dorgos.jvm-args.execution-gateway=-XX:StartFlightRecording=filename=gw.jfr
-        String jvmArgs = System.getProperty("orgos.jvm-args." + s.module, "").trim();
+        String jvmArgs = System.getProperty("orgos.jvm-args." + s.module, "");
         List<String> cmd = new ArrayList<>(List.of(java()));
         cmd.addAll(s.heap);
         cmd.add("--enable-native-access=ALL-UNNAMED");
-        // one collector thread suits a small service on a small machine; the JVM refuses two collectors,
-        // so a collector chosen in the extra arguments replaces it
-        if (!jvmArgs.matches(".*-XX:\\+Use\\w+GC.*")) {
-            cmd.add("-XX:+UseSerialGC");
-        }
-        if (!jvmArgs.isEmpty()) {
-            cmd.addAll(List.of(jvmArgs.split("\\s+")));
-        }
+        cmd.addAll(Processes.jvmOptions(jvmArgs));
         Map<String, String> config = new java.util.LinkedHashMap<>();
         if (s == Service.CONSOLE) {
             config.put("orgos.console.escalation-url", url(Service.ESCALATION_SERVICE));
