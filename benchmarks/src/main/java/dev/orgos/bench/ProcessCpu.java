@@ -28,6 +28,11 @@ final class ProcessCpu {
 
     /** A process's CPU time, and the part of it its JIT compiler threads used (0 where unknown). */
     record Sample(String part, long cpuNanos, long compilerNanos) {
+        /** What the process used since {@code then}: all of it when it was not seen then (it started since). */
+        Sample since(Sample then) {
+            return then == null ? this
+                    : new Sample(part, Math.max(0, cpuNanos - then.cpuNanos), Math.max(0, compilerNanos - then.compilerNanos));
+        }
     }
 
     private final Map<Long, Sample> samples;
@@ -135,13 +140,11 @@ final class ProcessCpu {
         long all = 0;
         long compilers = 0;
         for (var e : samples.entrySet()) {
-            Sample now = e.getValue();
-            if (now.part().equals("load driver")) {
-                continue;
+            Sample used = e.getValue().since(before.samples.get(e.getKey()));
+            if (!used.part().equals("load driver")) {
+                all += used.cpuNanos();
+                compilers += used.compilerNanos();
             }
-            Sample then = before.samples.get(e.getKey());
-            all += Math.max(0, now.cpuNanos() - (then == null ? 0 : then.cpuNanos()));
-            compilers += Math.max(0, now.compilerNanos() - (then == null ? 0 : then.compilerNanos()));
         }
         return all == 0 ? Double.NaN : (double) compilers / all;
     }
@@ -149,11 +152,7 @@ final class ProcessCpu {
     /** CPU time used by each part between {@code before} and this: a process seen only now counts from its start. */
     Map<String, Duration> since(ProcessCpu before) {
         Map<String, Long> nanos = new HashMap<>();
-        samples.forEach((pid, now) -> {
-            Sample then = before.samples.get(pid);
-            long used = now.cpuNanos() - (then == null ? 0 : then.cpuNanos());
-            nanos.merge(now.part(), Math.max(0, used), Long::sum);
-        });
+        samples.forEach((pid, now) -> nanos.merge(now.part(), now.since(before.samples.get(pid)).cpuNanos(), Long::sum));
         Map<String, Duration> ordered = new LinkedHashMap<>();
         PARTS.stream().filter(nanos::containsKey).forEach(part -> ordered.put(part, Duration.ofNanos(nanos.get(part))));
         return ordered;
