@@ -348,7 +348,12 @@ class ActionResourceIT {
         assertEquals(given().auth().oauth2(token).get("/v1/actions/" + id).then().statusCode(200).extract().asString(),
                 response.body().asString());
         given().auth().oauth2(token).queryParam("waitSeconds", 61).get("/v1/actions/" + id).then().statusCode(400)
+                .contentType(startsWith("application/problem+json")).body("errors[0].field", equalTo("waitSeconds"));
+        given().auth().oauth2(token).queryParam("waitSeconds", "soon").get("/v1/actions/" + id).then().statusCode(400)
                 .body("errors[0].field", equalTo("waitSeconds"));
+        // a stranger learns nothing about the query either
+        given().queryParam("waitSeconds", 61).get("/v1/actions/" + id).then().statusCode(401)
+                .contentType(startsWith("application/problem+json")).header("WWW-Authenticate", "Bearer");
     }
 
     @jakarta.inject.Inject
@@ -627,6 +632,11 @@ class ActionResourceIT {
         given().auth().oauth2(DevTokens.human("alice", List.of("finance-ops"), Duration.ofMinutes(5)))
                 .contentType("application/json").body("{\"actionType\":\"refund.issue\"}")
                 .post("/v1/actions").then().statusCode(403).contentType(startsWith("application/problem+json"))
+                .body("detail", containsString("Only agents"));
+        // nor is any action's state shown
+        given().get("/v1/actions/act-" + UUID.randomUUID()).then().statusCode(401).contentType(startsWith("application/problem+json"));
+        given().auth().oauth2(DevTokens.human("alice", List.of("finance-ops"), Duration.ofMinutes(5)))
+                .get("/v1/actions/act-" + UUID.randomUUID()).then().statusCode(403).contentType(startsWith("application/problem+json"))
                 .body("detail", containsString("Only agents"));
     }
 

@@ -16,14 +16,12 @@ import io.smallrye.reactive.messaging.kafka.transactions.KafkaTransactions;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.Duration;
@@ -40,7 +38,7 @@ import org.jboss.resteasy.reactive.RestStreamElementType;
 
 /**
  * The door for AI workers, besides the JSON submission ({@link SubmitRoute}): structured
- * CloudEvents, the action's state (read, long-polled, streamed) and outcomes. The agent is always
+ * CloudEvents, the action's event stream and outcomes (its state, read or long-polled: {@link StateRoute}). The agent is always
  * the credential's: a JWT's subject or an API key's agent. Every answer that is not a success is
  * an RFC 9457 problem detail.
  */
@@ -111,25 +109,6 @@ public class ActionResource {
     private static String text(JsonNode n, String field) {
         JsonNode v = n.get(field);
         return v == null || v.isNull() ? null : v.asText();
-    }
-
-    /**
-     * The action's current state; an agent sees only its own. With {@code waitSeconds} (at most
-     * 60) the answer waits until the state is final or the time is up. The state lives in
-     * PostgreSQL, so any gateway replica answers.
-     */
-    @GET
-    @Path("/{actionId}")
-    public Uni<Response> get(@PathParam("actionId") String actionId, @QueryParam("waitSeconds") @DefaultValue("0") int waitSeconds) {
-        if (waitSeconds < 0 || waitSeconds > 60) {
-            return Uni.createFrom().item(Problem.response(400, "Invalid query", "Long polls last at most 60 seconds.",
-                    List.of(new Problem.FieldError("waitSeconds", "must be between 0 and 60"))));
-        }
-        Instant deadline = Instant.now().plusSeconds(waitSeconds);
-        String agentId = caller.id();
-        return submissions.poll(actionId, agentId, deadline).map(view -> view == null || !view.agentId().equals(agentId)
-                ? Problem.response(404, "Not Found", "No action " + actionId + " of yours is known here.", null)
-                : Response.ok(view).build());
     }
 
     /** Server-sent events: the action's state each time it changes, ending with the final one (or after 10 minutes). */

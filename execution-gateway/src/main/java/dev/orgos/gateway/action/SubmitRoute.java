@@ -2,16 +2,11 @@ package dev.orgos.gateway.action;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.orgos.gateway.identity.Agent;
 import dev.orgos.service.problem.Problem;
 import dev.orgos.service.problem.ProblemMappers;
-import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.vertx.http.runtime.RouteConstants;
-import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
-import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -46,6 +41,9 @@ public class SubmitRoute {
     ObjectMapper json;
 
     @Inject
+    AgentRoutes routes;
+
+    @Inject
     GatewayMetrics metrics;
 
     @ConfigProperty(name = BodyLimit.MAX_BYTES, defaultValue = "65536")
@@ -70,37 +68,14 @@ public class SubmitRoute {
         // Quarkus resumed the request before this handler; held again until the body's handlers are set
         // (readBody), so that none of it arrives while the identity is still being established
         request.pause();
-        SecurityIdentity identity = rc.user() instanceof QuarkusHttpUser user ? user.getSecurityIdentity() : null;
-        if (identity != null) {
-            authorized(rc, identity);
-            return;
-        }
-        Uni<SecurityIdentity> deferred = rc.get(QuarkusHttpUser.DEFERRED_IDENTITY_KEY);
-        if (deferred == null) {
-            authorized(rc, null);
-        } else {
-            deferred.subscribe().with(id -> authorized(rc, id), rc::fail); // a refused credential: a 401 problem (AuthenticationProblems)
-        }
-    }
-
-    private void authorized(RoutingContext rc, SecurityIdentity identity) {
-        if (identity == null || identity.isAnonymous()) {
-            write(rc, Answer.problem(401, "Unauthorized", "Present an agent's credential: a JWT (Authorization: Bearer) or an API key "
-                    + "(X-API-Key).", null).with("WWW-Authenticate", "Bearer"));
-            return;
-        }
-        if (!identity.hasRole("agent")) {
-            write(rc, Answer.problem(403, "Forbidden", "Only agents submit actions; this credential is not an agent's.", null));
-            return;
-        }
-        String agentId = Agent.idOf(identity);
-        HttpServerRequest request = rc.request();
-        var refused = BodyLimit.announced(request.getHeader("Content-Length"), maxBytes);
-        if (refused.isPresent()) {
-            write(rc, Answer.of(refused.get()));
-            return;
-        }
-        readBody(rc, agentId);
+        routes.asAgent(rc, "Only agents submit actions; this credential is not an agent's.", agentId -> {
+            var refused = BodyLimit.announced(request.getHeader("Content-Length"), maxBytes);
+            if (refused.isPresent()) {
+                write(rc, Answer.of(refused.get()));
+                return;
+            }
+            readBody(rc, agentId);
+        });
     }
 
     /**
@@ -178,38 +153,7 @@ public class SubmitRoute {
         });
     }
 
-    /**
-     * The Location as the REST layer wrote it, absolute, from the request's scheme and Host. Parsing
-     * the request's whole URI to resolve against it was 1.3% of the gateway's CPU under load.
-     */
-    private static String absolute(RoutingContext rc, String path) {
-        String host = rc.request().getHeader("Host");
-        return host == null ? path : rc.request().scheme() + "://" + host + path;
-    }
-
     private void write(RoutingContext rc, Answer answer) {
-        HttpServerResponse response = rc.response();
-        if (response.ended() || response.closed()) {
-            return;
-        }
-        byte[] bytes;
-        try {
-            bytes = json.writeValueAsBytes(answer.body());
-        } catch (JsonProcessingException e) {
-            rc.fail(500, e);
-            return;
-        }
-        HttpServerRequest request = rc.request();
-        if (!request.isEnded()) {
-            // answered before the body was read (refused credential, announced size): the rest is read and
-            // dropped, so that the connection stays in step for the client's next request
-            request.handler(ignored -> {
-            });
-            request.resume();
-        }
-        response.setStatusCode(answer.status());
-        answer.headers().forEach((name, value) -> response.putHeader(name, name.equals("Location") ? absolute(rc, value) : value));
-        response.putHeader("Content-Type", answer.isProblem() ? Problem.MEDIA_TYPE : "application/json;charset=UTF-8");
-        response.end(Buffer.buffer(bytes));
+        routes.write(rc, answer);
     }
 }
