@@ -27,6 +27,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Usage: java [-Dorgos.bench.trace-sampling=0.1] -cp "benchmarks/target/classes:benchmarks/target/lib/*" -Dorgos.bench.warmup=60000 ... dev.orgos.bench.GatewayLoad [N] [RATE]
  */
 public final class GatewayLoad {
+    /** How fast a core ran during each phase, printed with it: the machine's speed varies, and every figure with it. */
+    private static final CoreSpeed SPEED = CoreSpeed.start();
 
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
@@ -37,14 +39,18 @@ public final class GatewayLoad {
                 EnumSet.of(Service.EXECUTION_GATEWAY, Service.COORDINATION_ROUTER))) {
             String url = mesh.url(Service.EXECUTION_GATEWAY);
             List<String> tokens = agents("load-agent-");
-            // 64 submissions in flight, and in the second phase a long poll beside each: 256 connections at most
-            LeanHttp http = new LeanHttp(url, 256);
+            // 64 submissions in flight, and in the verdict phases a long poll or a waiting POST for each action
+            // until its verdict: 256 connections unless set otherwise. A request beyond them waits in the
+            // driver, timed from when it was due, and each phase says whether any did. Without a limit
+            // (4,096), an overloaded mesh was only slower: it then also opened thousands of connections.
+            LeanHttp http = new LeanHttp(url, Integer.getInteger("orgos.bench.connections", 256));
             warmUp(mesh, http, tokens, rate);
             // 64 by default; fewer trade throughput for latency, as wrk's connection count does
             int inFlight = Integer.getInteger("orgos.bench.in-flight", 64);
             System.out.printf(Locale.ROOT, "Measuring %,d actions, %d in flight...%n", n, inFlight);
             List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
             ProcessCpu cpuBefore = ProcessCpu.now();
+            int speedMark = SPEED.mark();
             long start = System.nanoTime();
             int ok = run(http, tokens, n, inFlight, latencies);
             double seconds = (System.nanoTime() - start) / 1e9;
@@ -54,6 +60,7 @@ public final class GatewayLoad {
             System.out.printf(Locale.ROOT, "POST /v1/actions: %,d accepted in %.1f s = %,.0f/s (%d in flight); %s%n",
                     ok, seconds, ok / seconds, inFlight, percentiles(latencies));
             System.out.printf(Locale.ROOT, "  CPU per accepted action, meanwhile: %s%n", ProcessCpu.perAction(cpuUsed, ok));
+            System.out.printf(Locale.ROOT, "  %s%n", SPEED.since(speedMark));
 
             // POSTs alone at a fixed rate (open loop: a slow answer does not slow the next request), so that the
             // latency is the gateway's at that rate and not a queue of 64 waiting for each other
@@ -93,6 +100,9 @@ public final class GatewayLoad {
         List<CompletableFuture<?>> all = new ArrayList<>();
         AtomicInteger accepted = new AtomicInteger();
         Map<String, Double> before = submissionStages(url);
+        int speedMark = SPEED.mark();
+        http.countInFlightAfresh();
+        ProcessCpu cpuBefore = ProcessCpu.now();
         long p0 = System.nanoTime();
         SlowestPerSecond slowest = new SlowestPerSecond(seconds, p0);
         int sentLate = 0;
@@ -116,6 +126,7 @@ public final class GatewayLoad {
             }));
         }
         CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
+        var cpuUsed = ProcessCpu.now().since(cpuBefore);
         double took = (System.nanoTime() - p0) / 1e9;
         System.out.printf(Locale.ROOT, "%sPOST /v1/actions at %,d/s offered: %,d of %,d accepted in %.1f s; %s%n",
                 label, rate, accepted.get(), count, took, percentiles(paced));
@@ -123,8 +134,10 @@ public final class GatewayLoad {
         System.out.printf(Locale.ROOT, "  the gateway's own account, on average: recording %.1f ms, sending until the broker's acknowledgement %.1f ms%n",
                 mean(before, after, "recording"), mean(before, after, "sending"));
         System.out.printf(Locale.ROOT, "  slowest answer in each of the %d seconds: %s ms%n", seconds, slowest);
+        System.out.printf(Locale.ROOT, "  CPU per action: %s%n", ProcessCpu.perAction(cpuUsed, count));
         System.out.printf(Locale.ROOT, "  the driver sent %,d of them more than 5 ms late (the latest %.1f ms late)%n",
                 sentLate, latest / 1e6);
+        System.out.printf(Locale.ROOT, "  %s; %s%n", http.mostInFlight(), SPEED.since(speedMark));
     }
 
     /**
@@ -152,13 +165,15 @@ public final class GatewayLoad {
         boolean pathsWarmed = false;
         for (int done = 0; ; ) {
             ProcessCpu before = ProcessCpu.now();
+            int speedMark = SPEED.mark();
             long start = System.nanoTime();
             int accepted = run(http, tokens, round, 64, null);
             double seconds = (System.nanoTime() - start) / 1e9;
             double share = ProcessCpu.now().compilerShareSince(before);
             done += round;
-            System.out.printf(Locale.ROOT, "warm-up, %,d actions: %,.0f/s, the JIT compilers %s of the mesh's CPU%n",
-                    done, accepted / seconds, Double.isNaN(share) ? "(not measurable here)" : String.format(Locale.ROOT, "%.0f%%", share * 100));
+            System.out.printf(Locale.ROOT, "warm-up, %,d actions: %,.0f/s, the JIT compilers %s of the mesh's CPU; %s%n",
+                    done, accepted / seconds, Double.isNaN(share) ? "(not measurable here)" : String.format(Locale.ROOT, "%.0f%%", share * 100),
+                    SPEED.since(speedMark));
             if (done < least) {
                 continue;
             }
@@ -197,6 +212,9 @@ public final class GatewayLoad {
         List<Long> decisionToSeen = Collections.synchronizedList(new ArrayList<>());
         int count = Math.min(5_000, rate * 10); // at most 10 per agent: within the budget of 20 an hour
         List<CompletableFuture<?>> all = new ArrayList<>();
+        int speedMark = SPEED.mark();
+        http.countInFlightAfresh();
+        ProcessCpu cpuBefore = ProcessCpu.now();
         long t0 = System.nanoTime();
         SlowestPerSecond slowest = new SlowestPerSecond((count + rate - 1) / rate, t0);
         for (int i = 0; i < count; i++) {
@@ -229,10 +247,12 @@ public final class GatewayLoad {
             }));
         }
         CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
+        var cpuUsed = ProcessCpu.now().since(cpuBefore);
         System.out.printf(Locale.ROOT, "%sat %,d actions/s, POST to autonomous verdict visible (%s): %,d of %,d verdicts; %s%n",
                 label, rate, inThePost ? "in the POST's answer, Prefer: wait=10" : "by a long poll after the 202", toVerdict.size(), count,
                 percentiles(toVerdict));
         System.out.printf(Locale.ROOT, "  slowest in each second: %s ms%n", slowest);
+        System.out.printf(Locale.ROOT, "  CPU per action, until its verdict was seen: %s%n", ProcessCpu.perAction(cpuUsed, count));
         Map<String, Double> routerAfter = timers(routerUrl, ROUTER_TRANSACTION);
         double transactions = routerAfter.getOrDefault("transaction_count", 0.0) - routerBefore.getOrDefault("transaction_count", 0.0);
         System.out.printf(Locale.ROOT, "  of which submitted to decided by the router: %s (its transactions: %.0f, on average %.1f ms, the longest "
@@ -240,6 +260,7 @@ public final class GatewayLoad {
                 mean(routerBefore, routerAfter, "transaction"), routerAfter.getOrDefault("transaction_max", Double.NaN) * 1000,
                 transactions - (routerAfter.getOrDefault(UNDER_50_MS, 0.0) - routerBefore.getOrDefault(UNDER_50_MS, 0.0)));
         System.out.printf(Locale.ROOT, "  and decided to seen by the worker: %s%n", percentiles(decisionToSeen));
+        System.out.printf(Locale.ROOT, "  %s; %s%n", http.mostInFlight(), SPEED.since(speedMark));
         if (!otherAnswers.isEmpty()) {
             System.out.printf(Locale.ROOT, "  %,d answers were not an autonomous verdict, for example: %s%n", otherAnswers.size(),
                     otherAnswers.get(0));

@@ -28,11 +28,15 @@ final class LeanHttp implements AutoCloseable {
     private final HttpClient client;
     private final String host;
     private final int port;
+    private final int connections;
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger mostInFlight = new java.util.concurrent.atomic.AtomicInteger();
 
     LeanHttp(String baseUrl, int connections) {
         URI uri = URI.create(baseUrl);
         host = uri.getHost();
         port = uri.getPort();
+        this.connections = connections;
         client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setPipelining(false),
                 new PoolOptions().setHttp1MaxSize(connections).setMaxWaitQueueSize(-1));
     }
@@ -44,6 +48,25 @@ final class LeanHttp implements AutoCloseable {
      */
     void onLoop(Runnable task) {
         loop.runOnContext(v -> task.run());
+    }
+
+    /** Counts the most requests in flight at once from now on ({@link #mostInFlight}). */
+    void countInFlightAfresh() {
+        mostInFlight.set(inFlight.get());
+    }
+
+    /**
+     * The most requests in flight at once since {@link #countInFlightAfresh}, and whether some of them
+     * waited for a connection: a request beyond the pool's connections waits in the client, and an
+     * open loop's latency, timed from when the request was due, then includes that wait, which
+     * workers each holding their own connection would not have had.
+     */
+    String mostInFlight() {
+        int most = mostInFlight.get();
+        return most > connections
+                ? String.format(java.util.Locale.ROOT, "at most %,d requests in flight: some waited for one of the driver's %,d connections",
+                        most, connections)
+                : String.format(java.util.Locale.ROOT, "at most %,d requests in flight, each on a connection of its own", most);
     }
 
     CompletableFuture<Response> post(String path, String token, String json) {
@@ -67,10 +90,13 @@ final class LeanHttp implements AutoCloseable {
         if (body != null) {
             options.putHeader("Content-Type", "application/json");
         }
+        int now = inFlight.incrementAndGet();
+        mostInFlight.accumulateAndGet(now, Math::max);
         // the body is asked for in the callback of send itself: a step later, the response may be over and its body gone
         return client.request(options)
                 .compose(req -> (body == null ? req.send() : req.send(body))
                         .compose(resp -> resp.body().map(b -> new Response(resp.statusCode(), b.toString()))))
+                .onComplete(done -> inFlight.decrementAndGet())
                 .toCompletionStage().toCompletableFuture();
     }
 
