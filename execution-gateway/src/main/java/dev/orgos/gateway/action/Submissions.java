@@ -65,16 +65,35 @@ public class Submissions {
     public CompletionStage<Answer> submit(String agentId, ActionRequest request, String idempotencyKey, String prefer) {
         int wait = preferredWait(prefer);
         Instant deadline = wait > 0 ? Instant.now().plusSeconds(wait) : null;
-        CompletionStage<Answer> accepted = accept(agentId, request, idempotencyKey);
+        String actionId = request == null || request.actionId() == null ? UUID.randomUUID().toString() : request.actionId();
         if (deadline == null) {
-            return accepted;
+            return accept(agentId, request, actionId, idempotencyKey);
         }
-        return accepted.thenCompose(a -> {
+        // Watched before it is sent, so that its verdict cannot come unnoticed: a fresh action's state is
+        // known (PENDING, just recorded) and need not be read, and the verdict is handed over by this
+        // replica's verdict consumer. One database read fewer for each waiting POST, the Java client's way.
+        StateChanges.Watch watch = changes.watch(actionId);
+        CompletionStage<Answer> answered = accept(agentId, request, actionId, idempotencyKey).thenCompose(a -> {
             if (a.status() != 202 || !(a.body() instanceof Map<?, ?> body) || !(body.get("actionId") instanceof String id)) {
+                watch.cancel();
                 return CompletableFuture.completedFuture(a);
             }
-            return poll(id, agentId, deadline).subscribeAsCompletionStage()
+            io.smallrye.mutiny.Uni<ActionView> verdict;
+            if (id.equals(actionId) && !a.headers().containsKey("Idempotent-Replayed")) {
+                verdict = watch.changed(Duration.between(Instant.now(), deadline)).chain(state ->
+                        state != null && state.isFinal() && state.agentId().equals(agentId)
+                                ? io.smallrye.mutiny.Uni.createFrom().item(state) : poll(id, agentId, deadline));
+            } else {
+                watch.cancel(); // a retry answered with an earlier action, whose state may be anything: read it
+                verdict = poll(id, agentId, deadline);
+            }
+            return verdict.subscribeAsCompletionStage()
                     .thenApply(view -> view == null ? a : a.withBody(view).with("Preference-Applied", "wait=" + wait));
+        });
+        return answered.whenComplete((a, failure) -> {
+            if (failure != null) {
+                watch.cancel();
+            }
         });
     }
 
@@ -120,7 +139,8 @@ public class Submissions {
         return out;
     }
 
-    private CompletionStage<Answer> accept(String agentId, ActionRequest request, String idempotencyKey) {
+    /** {@code actionId}: the request's, or the one chosen for it when it has none. */
+    private CompletionStage<Answer> accept(String agentId, ActionRequest request, String actionId, String idempotencyKey) {
         if (request == null) {
             return done(Answer.problem(400, "Invalid action", "The request body is empty.",
                     List.of(new Problem.FieldError("(body)", "is required"))));
@@ -131,7 +151,6 @@ public class Submissions {
             return done(Answer.problem(429, "Too Many Requests", "Agent " + agentId + " is over its rate limit; retry after " + wait
                     + " s.", null).with("Retry-After", Long.toString(wait)));
         }
-        String actionId = request.actionId() == null ? UUID.randomUUID().toString() : request.actionId();
         List<Problem.FieldError> errors = new ArrayList<>();
         ActionContract.problems(new ProposedAction(actionId, agentId, request.actionType(), request.amount(),
                         request.confidence(), request.riskScore(), request.reversible(), request.targetSystem(), Map.of()))
