@@ -38,6 +38,13 @@ public class ActionsProducer {
     @Inject
     MeshClients mesh;
 
+    /**
+     * How long the producer gathers accepted actions into one request to the broker
+     * ({@code linger.ms}). Every worker waits this long at most, for its 202, and for its verdict.
+     */
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "orgos.gateway.actions-linger", defaultValue = "0ms")
+    Duration linger;
+
     /** The producer's own metrics (send rate, request latency, errors) in /q/metrics, as SmallRye's clients have them. */
     @Inject
     io.micrometer.core.instrument.MeterRegistry registry;
@@ -95,14 +102,14 @@ public class ActionsProducer {
             settings.put("client.id", "orgos-gateway-actions");
             settings.put("acks", "all");
             settings.put("enable.idempotence", "true");
-            // the worker waits for this send: no lingering (the client's default is 5 ms). Under load,
-            // records still batch while the previous request to the broker is out.
-            settings.put("linger.ms", "0");
+            // the worker waits for this send: by default no lingering (the client's default is 5 ms).
+            // Under load, records still batch while the previous request to the broker is out.
+            settings.put("linger.ms", Long.toString(linger.toMillis()));
             p = new KafkaProducer<>(settings);
             clientMetrics = new io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics(p);
             clientMetrics.bindTo(registry);
             producer = p;
-            LOG.infof("Accepted actions go to %s (acks=all, idempotent)", Topics.ACTIONS.topic());
+            LOG.infof("Accepted actions go to %s (acks=all, idempotent, gathered for %d ms)", Topics.ACTIONS.topic(), linger.toMillis());
         }
         return p;
     }
