@@ -49,18 +49,15 @@ public final class GatewayLoad {
             int inFlight = Integer.getInteger("orgos.bench.in-flight", 64);
             System.out.printf(Locale.ROOT, "Measuring %,d actions, %d in flight...%n", n, inFlight);
             List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
-            ProcessCpu cpuBefore = ProcessCpu.now();
-            int speedMark = SPEED.mark();
+            PhaseMeter meter = PhaseMeter.start(http);
             long start = System.nanoTime();
             int ok = run(http, tokens, n, inFlight, latencies);
             double seconds = (System.nanoTime() - start) / 1e9;
-            // read at once: what comes after (the router catching up, the gateway applying verdicts) is
-            // the same work, done later, and a longer phase shrinks that edge
-            var cpuUsed = ProcessCpu.now().since(cpuBefore);
+            String cpu = meter.cpuPerAction(ok);
             System.out.printf(Locale.ROOT, "POST /v1/actions: %,d accepted in %.1f s = %,.0f/s (%d in flight); %s%n",
                     ok, seconds, ok / seconds, inFlight, percentiles(latencies));
-            System.out.printf(Locale.ROOT, "  CPU per accepted action, meanwhile: %s%n", ProcessCpu.perAction(cpuUsed, ok));
-            System.out.printf(Locale.ROOT, "  %s%n", SPEED.since(speedMark));
+            System.out.printf(Locale.ROOT, "  CPU per accepted action, meanwhile: %s%n", cpu);
+            System.out.printf(Locale.ROOT, "  %s%n", meter.conditions());
 
             // POSTs alone at a fixed rate (open loop: a slow answer does not slow the next request), so that the
             // latency is the gateway's at that rate and not a queue of 64 waiting for each other
@@ -100,9 +97,7 @@ public final class GatewayLoad {
         List<CompletableFuture<?>> all = new ArrayList<>();
         AtomicInteger accepted = new AtomicInteger();
         Map<String, Double> before = submissionStages(url);
-        int speedMark = SPEED.mark();
-        http.countInFlightAfresh();
-        ProcessCpu cpuBefore = ProcessCpu.now();
+        PhaseMeter meter = PhaseMeter.start(http);
         long p0 = System.nanoTime();
         SlowestPerSecond slowest = new SlowestPerSecond(seconds, p0);
         int sentLate = 0;
@@ -126,7 +121,7 @@ public final class GatewayLoad {
             }));
         }
         CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
-        var cpuUsed = ProcessCpu.now().since(cpuBefore);
+        String cpu = meter.cpuPerAction(count);
         double took = (System.nanoTime() - p0) / 1e9;
         System.out.printf(Locale.ROOT, "%sPOST /v1/actions at %,d/s offered: %,d of %,d accepted in %.1f s; %s%n",
                 label, rate, accepted.get(), count, took, percentiles(paced));
@@ -134,10 +129,10 @@ public final class GatewayLoad {
         System.out.printf(Locale.ROOT, "  the gateway's own account, on average: recording %.1f ms, sending until the broker's acknowledgement %.1f ms%n",
                 mean(before, after, "recording"), mean(before, after, "sending"));
         System.out.printf(Locale.ROOT, "  slowest answer in each of the %d seconds: %s ms%n", seconds, slowest);
-        System.out.printf(Locale.ROOT, "  CPU per action: %s%n", ProcessCpu.perAction(cpuUsed, count));
+        System.out.printf(Locale.ROOT, "  CPU per action: %s%n", cpu);
         System.out.printf(Locale.ROOT, "  the driver sent %,d of them more than 5 ms late (the latest %.1f ms late)%n",
                 sentLate, latest / 1e6);
-        System.out.printf(Locale.ROOT, "  %s; %s%n", http.mostInFlight(), SPEED.since(speedMark));
+        System.out.printf(Locale.ROOT, "  %s%n", meter.conditions());
     }
 
     /**
@@ -212,9 +207,7 @@ public final class GatewayLoad {
         List<Long> decisionToSeen = Collections.synchronizedList(new ArrayList<>());
         int count = Math.min(5_000, rate * 10); // at most 10 per agent: within the budget of 20 an hour
         List<CompletableFuture<?>> all = new ArrayList<>();
-        int speedMark = SPEED.mark();
-        http.countInFlightAfresh();
-        ProcessCpu cpuBefore = ProcessCpu.now();
+        PhaseMeter meter = PhaseMeter.start(http);
         long t0 = System.nanoTime();
         SlowestPerSecond slowest = new SlowestPerSecond((count + rate - 1) / rate, t0);
         for (int i = 0; i < count; i++) {
@@ -247,12 +240,12 @@ public final class GatewayLoad {
             }));
         }
         CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
-        var cpuUsed = ProcessCpu.now().since(cpuBefore);
+        String cpu = meter.cpuPerAction(count);
         System.out.printf(Locale.ROOT, "%sat %,d actions/s, POST to autonomous verdict visible (%s): %,d of %,d verdicts; %s%n",
                 label, rate, inThePost ? "in the POST's answer, Prefer: wait=10" : "by a long poll after the 202", toVerdict.size(), count,
                 percentiles(toVerdict));
         System.out.printf(Locale.ROOT, "  slowest in each second: %s ms%n", slowest);
-        System.out.printf(Locale.ROOT, "  CPU per action, until its verdict was seen: %s%n", ProcessCpu.perAction(cpuUsed, count));
+        System.out.printf(Locale.ROOT, "  CPU per action, until its verdict was seen: %s%n", cpu);
         Map<String, Double> routerAfter = timers(routerUrl, ROUTER_TRANSACTION);
         double transactions = routerAfter.getOrDefault("transaction_count", 0.0) - routerBefore.getOrDefault("transaction_count", 0.0);
         System.out.printf(Locale.ROOT, "  of which submitted to decided by the router: %s (its transactions: %.0f, on average %.1f ms, the longest "
@@ -260,10 +253,33 @@ public final class GatewayLoad {
                 mean(routerBefore, routerAfter, "transaction"), routerAfter.getOrDefault("transaction_max", Double.NaN) * 1000,
                 transactions - (routerAfter.getOrDefault(UNDER_50_MS, 0.0) - routerBefore.getOrDefault(UNDER_50_MS, 0.0)));
         System.out.printf(Locale.ROOT, "  and decided to seen by the worker: %s%n", percentiles(decisionToSeen));
-        System.out.printf(Locale.ROOT, "  %s; %s%n", http.mostInFlight(), SPEED.since(speedMark));
+        System.out.printf(Locale.ROOT, "  %s%n", meter.conditions());
         if (!otherAnswers.isEmpty()) {
             System.out.printf(Locale.ROOT, "  %,d answers were not an autonomous verdict, for example: %s%n", otherAnswers.size(),
                     otherAnswers.get(0));
+        }
+    }
+
+    /**
+     * What each phase reports beside its latencies, from its start: the CPU each process used per
+     * action, the most requests in flight at once and how fast a core ran meanwhile.
+     */
+    private record PhaseMeter(LeanHttp http, ProcessCpu cpuBefore, int speedMark) {
+        static PhaseMeter start(LeanHttp http) {
+            http.countInFlightAfresh();
+            return new PhaseMeter(http, ProcessCpu.now(), SPEED.mark());
+        }
+
+        /**
+         * Read as soon as the phase's last answer is in: what comes after (the router catching up, the
+         * gateway applying verdicts) is the same work, done later, and a longer phase shrinks that edge.
+         */
+        String cpuPerAction(int actions) {
+            return ProcessCpu.perAction(ProcessCpu.now().since(cpuBefore), actions);
+        }
+
+        String conditions() {
+            return http.mostInFlight() + "; " + SPEED.since(speedMark);
         }
     }
 
