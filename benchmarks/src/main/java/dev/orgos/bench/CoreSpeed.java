@@ -27,12 +27,15 @@ import java.util.Locale;
 final class CoreSpeed implements AutoCloseable {
     private static final int WORK_BYTES = 1024 * 1024;
     private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-    private final List<Double> megabytesPerSecond = new ArrayList<>();
-    private final List<Double> nanosPerRead = new ArrayList<>();
+    private final List<Probe> probes = new ArrayList<>();
     private static final int CHASE_SLOTS = 16 * 1024 * 1024; // 64 MB of ints, past any cache
     private static final int CHASE_READS = 100_000;
     private final Thread prober;
     private volatile boolean stopped;
+
+    /** One probe: SHA-256's speed, in MB per CPU-second, and a memory read's time, in nanoseconds. */
+    record Probe(double shaMegabytesPerSecond, double readNanos) {
+    }
 
     private CoreSpeed() {
         prober = new Thread(this::probeEverySecond, "core-speed");
@@ -48,26 +51,26 @@ final class CoreSpeed implements AutoCloseable {
 
     /** A position in the record, to read what came after it with {@link #since}. */
     synchronized int mark() {
-        return megabytesPerSecond.size();
+        return probes.size();
     }
 
     /** The probes since {@code mark}: SHA-256's speed and a memory read's time, each on average and its range. */
     synchronized String since(int mark) {
-        int from = Math.min(mark, megabytesPerSecond.size());
-        return summary(megabytesPerSecond.subList(from, megabytesPerSecond.size()), nanosPerRead.subList(from, nanosPerRead.size()));
+        return summary(List.copyOf(probes.subList(mark, probes.size())));
     }
 
-    static String summary(List<Double> shaMegabytesPerSecond, List<Double> readNanos) {
-        if (shaMegabytesPerSecond.isEmpty()) {
+    static String summary(List<Probe> probes) {
+        if (probes.isEmpty()) {
             return "a core's speed: not measured";
         }
         return String.format(Locale.ROOT, "a core's speed: SHA-256 at %s MB per CPU-second, a read from memory %s ns (%d probes)",
-                meanAndRange(shaMegabytesPerSecond, "%.0f"), meanAndRange(readNanos, "%.0f"), shaMegabytesPerSecond.size());
+                meanAndRange(probes.stream().mapToDouble(Probe::shaMegabytesPerSecond)),
+                meanAndRange(probes.stream().mapToDouble(Probe::readNanos)), probes.size());
     }
 
-    private static String meanAndRange(List<Double> values, String format) {
-        var stats = values.stream().mapToDouble(Double::doubleValue).summaryStatistics();
-        return String.format(Locale.ROOT, format + " (" + format + "-" + format + ")", stats.getAverage(), stats.getMin(), stats.getMax());
+    private static String meanAndRange(java.util.stream.DoubleStream values) {
+        var stats = values.summaryStatistics();
+        return String.format(Locale.ROOT, "%.0f (%.0f-%.0f)", stats.getAverage(), stats.getMin(), stats.getMax());
     }
 
     private void probeEverySecond() {
@@ -93,8 +96,7 @@ final class CoreSpeed implements AutoCloseable {
             long chased = threads.getCurrentThreadCpuTime();
             if (hashed > cpu && chased > hashed) {
                 synchronized (this) {
-                    megabytesPerSecond.add(WORK_BYTES / 1e6 / ((hashed - cpu) / 1e9));
-                    nanosPerRead.add((chased - hashed) / (double) CHASE_READS);
+                    probes.add(new Probe(WORK_BYTES / 1e6 / ((hashed - cpu) / 1e9), (chased - hashed) / (double) CHASE_READS));
                 }
             }
             try {

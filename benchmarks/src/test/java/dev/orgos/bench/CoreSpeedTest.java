@@ -11,12 +11,12 @@ class CoreSpeedTest {
     @Test
     void aPhaseGetsTheMeanAndTheRangeOfItsProbes() {
         assertEquals("a core's speed: SHA-256 at 1200 (1000-1500) MB per CPU-second, a read from memory 90 (80-110) ns (3 probes)",
-                CoreSpeed.summary(List.of(1_000.0, 1_100.0, 1_500.0), List.of(80.0, 80.0, 110.0)));
+                CoreSpeed.summary(List.of(new CoreSpeed.Probe(1_000, 80), new CoreSpeed.Probe(1_100, 80), new CoreSpeed.Probe(1_500, 110))));
     }
 
     @Test
     void aPhaseShorterThanAProbeSaysSo() {
-        assertEquals("a core's speed: not measured", CoreSpeed.summary(List.of(), List.of()));
+        assertEquals("a core's speed: not measured", CoreSpeed.summary(List.of()));
     }
 
     @Test
