@@ -24,7 +24,6 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class StateRoute {
     private static final Logger LOG = Logger.getLogger(StateRoute.class);
-    static final int LONGEST_WAIT_SECONDS = 60;
 
     @Inject
     Submissions submissions;
@@ -44,8 +43,8 @@ public class StateRoute {
             String actionId = rc.pathParam("actionId");
             Integer wait = waitSeconds(rc.queryParams().get("waitSeconds"));
             if (wait == null) {
-                routes.write(rc, Answer.problem(400, "Invalid query", "Long polls last at most " + LONGEST_WAIT_SECONDS + " seconds.",
-                        List.of(new Problem.FieldError("waitSeconds", "must be a whole number between 0 and " + LONGEST_WAIT_SECONDS))));
+                routes.write(rc, Answer.problem(400, "Invalid query", "Long polls last at most " + Submissions.LONGEST_WAIT_SECONDS + " seconds.",
+                        List.of(new Problem.FieldError("waitSeconds", "must be a whole number between 0 and " + Submissions.LONGEST_WAIT_SECONDS))));
                 return;
             }
             Instant deadline = Instant.now().plusSeconds(wait);
@@ -61,14 +60,14 @@ public class StateRoute {
         });
     }
 
-    /** The wait asked for: 0 when absent, null when not a whole number from 0 to 60. */
+    /** The wait asked for: 0 when absent, null when not a whole number from 0 to {@link Submissions#LONGEST_WAIT_SECONDS}. */
     static Integer waitSeconds(String param) {
         if (param == null || param.isBlank()) {
             return 0;
         }
         try {
             int seconds = Integer.parseInt(param.trim());
-            return seconds < 0 || seconds > LONGEST_WAIT_SECONDS ? null : seconds;
+            return seconds < 0 || seconds > Submissions.LONGEST_WAIT_SECONDS ? null : seconds;
         } catch (NumberFormatException e) {
             return null;
         }

@@ -34,6 +34,10 @@ public class Submissions {
     /** The category submissions were always logged under, which operators' filters name. */
     private static final Logger LOG = Logger.getLogger(ActionResource.class);
     static final String CLOUDEVENT_TYPE = "dev.orgos.action.proposed";
+    /** The longest an answer waits for an action's state: a long poll's, or a POST's that prefers to wait. */
+    static final int LONGEST_WAIT_SECONDS = 60;
+    /** The header that marks a retry's 202: the original acceptance, whose action may be decided already. */
+    static final String REPLAYED = "Idempotent-Replayed";
     /** One per process, whatever the scope. */
     private static final AcceptanceLog ACCEPTANCE_LOG = new AcceptanceLog();
 
@@ -79,7 +83,7 @@ public class Submissions {
                 return CompletableFuture.completedFuture(a);
             }
             io.smallrye.mutiny.Uni<ActionView> verdict;
-            if (id.equals(actionId) && !a.headers().containsKey("Idempotent-Replayed")) {
+            if (id.equals(actionId) && !a.headers().containsKey(REPLAYED)) {
                 verdict = watch.changed(Duration.between(Instant.now(), deadline)).chain(state ->
                         state != null && state.isFinal() && state.agentId().equals(agentId)
                                 ? io.smallrye.mutiny.Uni.createFrom().item(state) : poll(id, agentId, deadline));
@@ -112,7 +116,7 @@ public class Submissions {
             String[] nameValue = preference.split(";")[0].trim().split("=", 2);
             if (nameValue.length == 2 && nameValue[0].trim().equalsIgnoreCase("wait")) {
                 try {
-                    return Math.max(0, Math.min(60, Integer.parseInt(nameValue[1].trim().replace("\"", ""))));
+                    return Math.max(0, Math.min(LONGEST_WAIT_SECONDS, Integer.parseInt(nameValue[1].trim().replace("\"", ""))));
                 } catch (NumberFormatException e) {
                     return 0;
                 }
@@ -207,7 +211,7 @@ public class Submissions {
                 // not decided yet, but this replica has the broker's acknowledgement: the original acceptance
                 LOG.debugf("Retry of action %s by %s answered with the original acceptance (it awaits its decision)",
                         claim.actionId(), agentId);
-                return done(pending(claim.actionId(), null).with("Idempotent-Replayed", "true"));
+                return done(pending(claim.actionId(), null).with(REPLAYED, "true"));
             }
             if (!claim.sent()) {
                 // claimed, but not known to be on the broker (a crash, a failure, another replica's, or not yet
@@ -218,10 +222,10 @@ public class Submissions {
                 ActionRequest original = withId.withActionId(claim.actionId());
                 return store.accepted(original.actionId(), agentId, original.actionType(), traceId, now)
                         .thenCompose(ignored -> send(agentId, original, avroParams, now, trace, traceId, key, false))
-                        .thenApply(a -> a.status() == 202 ? a.with("Idempotent-Replayed", "true") : a);
+                        .thenApply(a -> a.status() == 202 ? a.with(REPLAYED, "true") : a);
             }
             LOG.debugf("Retry of action %s by %s answered with the original acceptance", claim.actionId(), agentId);
-            return done(pending(claim.actionId(), null).with("Idempotent-Replayed", "true"));
+            return done(pending(claim.actionId(), null).with(REPLAYED, "true"));
         });
     }
 
