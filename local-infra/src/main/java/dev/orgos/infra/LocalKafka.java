@@ -67,6 +67,10 @@ final class LocalKafka implements AutoCloseable {
                     "appender.file.layout.pattern=%d %p [%c] %m%n",
                     "logger.kafka.name=kafka",
                     "logger.kafka.level=INFO",
+                    // who joined or left a consumer group, and why it rebalanced: what an operator
+                    // needs when a consumer stops receiving partitions
+                    "logger.groups.name=org.apache.kafka.coordinator.group",
+                    "logger.groups.level=INFO",
                     ""));
             List<String> jvm = List.of(java(), "-Xmx512m", "--enable-native-access=ALL-UNNAMED",
                     "-Dlog4j2.configurationFile=" + log4j.toAbsolutePath(), "-cp", classpath());
