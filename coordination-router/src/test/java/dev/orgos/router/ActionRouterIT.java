@@ -161,6 +161,49 @@ class ActionRouterIT {
                 refused.getMessage());
     }
 
+    @jakarta.inject.Inject
+    dev.orgos.router.charter.RouterConfig config;
+
+    /**
+     * A twin with the router's transactional id (a zombie instance, an operator's mistake) fences
+     * the router's producer. The batch that meets the fence fails; it must be decided again with a
+     * new producer, once, and the router must go on routing: before, the failed batch ended the
+     * channel and the router quietly left its consumer group for good.
+     */
+    @Test
+    void aFencedTransactionIsDecidedAgainOnceAndTheRouterGoesOn() {
+        String warm = "act-" + UUID.randomUUID();
+        kafka.send(Topics.ACTIONS.topic(), "fenced-bot", refund(warm, 20)); // the router's producer exists now
+        kafka.<RoutingDecision>await(Topics.DECISIONS.topic(), r -> r.value().getActionId().equals(warm), l -> !l.isEmpty(), WAIT);
+        double rewoundBefore = rewound(get(metricsUrl));
+
+        var twin = new java.util.Properties();
+        twin.put("bootstrap.servers", OrgosInfrastructure.endpoints(null).kafkaBootstrap());
+        twin.put("transactional.id", config.transactionalId());
+        twin.put("key.serializer", org.apache.kafka.common.serialization.ByteArraySerializer.class.getName());
+        twin.put("value.serializer", org.apache.kafka.common.serialization.ByteArraySerializer.class.getName());
+        try (var zombie = new org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]>(twin)) {
+            zombie.initTransactions(); // bumps the epoch: the router's producer is fenced from now on
+        }
+
+        String fenced = "act-" + UUID.randomUUID();
+        String after = "act-" + UUID.randomUUID();
+        kafka.send(Topics.ACTIONS.topic(), "fenced-bot", refund(fenced, 30));
+        kafka.send(Topics.ACTIONS.topic(), "fenced-bot", refund(after, 40)); // same partition, after it
+        var decisions = kafka.<RoutingDecision>await(Topics.DECISIONS.topic(),
+                r -> r.value().getActionId().equals(fenced) || r.value().getActionId().equals(after),
+                l -> l.stream().anyMatch(r -> r.value().getActionId().equals(after)), WAIT);
+        assertEquals(1, decisions.stream().filter(r -> r.value().getActionId().equals(fenced)).count(),
+                "decided once: the fenced transaction wrote nothing");
+        assertEquals(1, decisions.stream().filter(r -> r.value().getActionId().equals(after)).count());
+        assertTrue(rewound(get(metricsUrl)) > rewoundBefore, "the fenced batch was rewound and taken again");
+    }
+
+    static double rewound(String metrics) {
+        return metrics.lines().filter(l -> l.startsWith("orgos_batches_rewound_total{") && l.contains("channel=\"actions\""))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+
     @Test
     void poisonRecordGoesToTheDeadLetterTopicAndTheStreamGoesOn() {
         String poisonKey = "poison-" + UUID.randomUUID();

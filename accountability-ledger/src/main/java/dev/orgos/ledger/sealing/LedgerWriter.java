@@ -47,7 +47,12 @@ public class LedgerWriter {
 
     private volatile SealedState state;
 
-    @Incoming("facts")
+    static final String FACTS = "facts";
+
+    @Inject
+    dev.orgos.service.kafka.Rewinds rewinds;
+
+    @Incoming(FACTS)
     public Uni<Void> seal(KafkaRecordBatch<String, AccountabilityFact> batch) {
         return current().chain(working -> {
             // The state is changed in place: if the transaction fails it is thrown away and read
@@ -73,11 +78,36 @@ public class LedgerWriter {
                             LOG.infof("Sealed ledger entries #%d to #%d", first, working.chain.nextSequence() - 1);
                         }
                     })
-                    .onFailure().invoke(e -> {
-                        LOG.warnf("Sealing a batch failed (%s); the chain will be re-read from the ledger topic", e.getMessage());
-                        state = null;
-                    });
+                    .invoke(() -> rewinds.succeeded(FACTS));
+        }).onFailure().recoverWithUni(e -> {
+            // the chain may hold the failed batch's entries: read again from the ledger topic, as committed
+            state = null;
+            if (producerUnusable(e)) {
+                // SmallRye's transactional producer is never replaced once fenced: the channel ends, and
+                // its health check reports DOWN so that the orchestrator restarts the ledger.
+                LOG.errorf("The ledger's transactional producer can no longer be used (%s): sealing stops, and health "
+                        + "reports DOWN until the ledger is restarted; nothing is lost, the facts wait on their topic", e);
+                return Uni.createFrom().failure(e);
+            }
+            LOG.infof("Sealing a batch failed; the chain will be re-read from the ledger topic");
+            // Any other failure is rewound: a failed Uni would end the channel and the ledger would stop sealing.
+            return rewinds.rewind(FACTS, e);
         });
+    }
+
+    /**
+     * Errors after which a transactional producer refuses every further transaction. (An invalid
+     * epoch is not one: the transaction timed out, and the producer may abort it and go on.)
+     */
+    static boolean producerUnusable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof org.apache.kafka.common.errors.ProducerFencedException
+                    || t instanceof org.apache.kafka.common.errors.OutOfOrderSequenceException
+                    || t instanceof org.apache.kafka.common.errors.AuthorizationException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void sealOne(KafkaRecord<String, AccountabilityFact> record, SealedState working,

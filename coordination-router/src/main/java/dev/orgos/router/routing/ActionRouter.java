@@ -17,6 +17,7 @@ import dev.orgos.schema.Topics;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordBatchMetadata;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -77,8 +78,15 @@ public class ActionRouter {
 
     Clock clock = Clock.systemUTC();
 
+    @Inject
+    dev.orgos.service.kafka.Rewinds rewinds;
+
     @Incoming(Channels.ACTIONS_IN)
     public Uni<Void> route(KafkaRecordBatch<String, ActionProposed> batch) {
+        // the consumer group's generation when these records were read: if the group has
+        // rebalanced since, their partitions may be another router's now, and nothing is written
+        int generation = batch.getMetadata(IncomingKafkaRecordBatchMetadata.class)
+                .map(IncomingKafkaRecordBatchMetadata::getConsumerGroupGenerationId).orElse(-1);
         Set<Integer> partitions = batch.getRecords().stream().map(KafkaRecord::getPartition).collect(Collectors.toSet());
         List<String> markers = batch.getRecords().stream().map(ActionRouter::activation).filter(k -> k != null).distinct().toList();
         Uni<?> chartersReady = markers.isEmpty() ? Uni.createFrom().voidItem()
@@ -108,20 +116,23 @@ public class ActionRouter {
                             offsets.put(new TopicPartition(d.topic, d.partition), new OffsetAndMetadata(d.nextOffset));
                         }
                     } catch (RuntimeException e) {
-                        // rewinds the consumer like any failed transaction: nothing of the batch is written
+                        // handled like any failed transaction below: nothing of the batch is written
                         return Uni.createFrom().failure(e);
                     }
-                    return transactions.commit(out, offsets).invoke(() -> summarize(deltas.values()));
+                    return transactions.commit(out, offsets, generation).invoke(() -> summarize(deltas.values()));
                 })
                 .invoke(() -> metrics.committed(tally))
+                .invoke(() -> rewinds.succeeded(Channels.ACTIONS_IN))
                 .invoke(() -> span.end())
-                .onFailure().invoke(e -> {
+                .onFailure().recoverWithUni(e -> {
                     span.recordException(e);
                     span.setStatus(io.opentelemetry.api.trace.StatusCode.ERROR, "routing transaction failed; the batch is decided again");
                     span.end();
-                    LOG.warnf("A routing transaction failed (%s); its partitions %s will be rebuilt from the state topic "
-                            + "and the batch decided again", e.getMessage(), partitions);
+                    // The states may hold the failed batch's changes: rebuilt from the state topic, as committed.
+                    LOG.infof("A routing transaction over partitions %s failed; they will be rebuilt from the state topic", partitions);
                     store.forget(partitions);
+                    // Never a failed Uni: SmallRye would end the channel and this router would stop routing for good.
+                    return rewinds.rewind(Channels.ACTIONS_IN, e);
                 });
     }
 

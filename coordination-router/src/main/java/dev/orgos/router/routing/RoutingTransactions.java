@@ -33,9 +33,10 @@ import org.jboss.logging.Logger;
  * Message, Uni and context capture cost more than deciding them (see docs/benchmarks.md).
  *
  * <p>Exactly once, as before: the offsets are sent with the consumer's current group metadata, so
- * a member that lost its partitions in a rebalance is fenced by the coordinator; any failure aborts
- * the transaction and rewinds the consumer to its last committed offsets, and the batch is decided
- * again from the state as committed. The producer lives on one thread of its own; a fatal error
+ * a member that lost its partitions in a rebalance is fenced by the coordinator, and a batch read
+ * before a rebalance is not written at all; any failure aborts the transaction, the router rewinds
+ * the consumer to its last committed offsets, and the batch is decided again from the state as
+ * committed. The producer lives on one thread of its own; a fatal error
  * (fenced, out of sequence, not authorized) closes it and the next batch makes a new one.
  */
 @ApplicationScoped
@@ -82,17 +83,31 @@ public class RoutingTransactions {
     }
 
     /**
-     * Writes the outputs and commits the consumed offsets in one transaction. Fails (after rewinding
-     * the consumer) when the transaction did not commit.
+     * Writes the outputs and commits the consumed offsets in one transaction. Fails when the
+     * transaction did not commit; the caller rewinds the consumer.
+     *
+     * @param generation the consumer group's generation when the batch was read. The routing thread
+     *                   is not the polling thread, so a rebalance can come between reading a batch and
+     *                   committing it; committing with the group's metadata of after the rebalance
+     *                   would pass the coordinator's fencing though the partitions may have moved.
+     *                   So a batch read in an older generation is not written at all.
      */
-    public Uni<Void> commit(Outputs outputs, Map<TopicPartition, OffsetAndMetadata> offsets) {
-        var consumer = clients.getConsumer(Channels.ACTIONS_IN);
-        return consumer.consumerGroupMetadata()
-                .chain(group -> Uni.createFrom().<Void>item(() -> {
-                    write(outputs, offsets, group);
-                    return null;
-                }).runSubscriptionOn(thread))
-                .onFailure().call(e -> consumer.resetToLastCommittedPositions());
+    public Uni<Void> commit(Outputs outputs, Map<TopicPartition, OffsetAndMetadata> offsets, int generation) {
+        return clients.getConsumer(Channels.ACTIONS_IN).consumerGroupMetadata()
+                .chain(group -> group.generationId() != generation
+                        ? Uni.createFrom().failure(new Rebalanced(generation, group.generationId()))
+                        : Uni.createFrom().<Void>item(() -> {
+                            write(outputs, offsets, group);
+                            return null;
+                        }).runSubscriptionOn(thread));
+    }
+
+    /** The group rebalanced between reading a batch and committing it. */
+    static final class Rebalanced extends IllegalStateException {
+        Rebalanced(int read, int now) {
+            super("the consumer group rebalanced since the batch was read (generation " + read + ", now " + now
+                    + "); its partitions are decided by whoever owns them now");
+        }
     }
 
     private void write(Outputs outputs, Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata group) {

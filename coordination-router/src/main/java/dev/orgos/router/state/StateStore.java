@@ -57,15 +57,28 @@ public class StateStore {
                 .register(registry);
     }
 
-    /** The states of these partitions, restoring any that this instance does not hold. */
+    /**
+     * The states of these partitions, restoring any that this instance does not hold. The map is the
+     * caller's own: a rebalance that forgets partitions meanwhile (on the polling thread) does not
+     * take states from under a batch being decided; that batch is then refused at commit.
+     */
     public Uni<Map<Integer, PartitionState>> states(Collection<Integer> partitions) {
-        List<Integer> missing = partitions.stream().distinct().filter(p -> !states.containsKey(p)).toList();
+        Map<Integer, PartitionState> held = new java.util.HashMap<>();
+        List<Integer> missing = new java.util.ArrayList<>();
+        for (Integer p : new java.util.HashSet<>(partitions)) {
+            PartitionState s = states.get(p);
+            if (s == null) {
+                missing.add(p);
+            } else {
+                held.put(p, s);
+            }
+        }
         if (missing.isEmpty()) {
-            return Uni.createFrom().item(states);
+            return Uni.createFrom().item(held);
         }
         return Uni.createFrom().item(() -> {
-            restore(missing);
-            return states;
+            held.putAll(restore(missing));
+            return held;
         }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
 
@@ -132,7 +145,7 @@ public class StateStore {
 
     static final Duration MARGIN = Duration.ofHours(1);
 
-    private void restore(List<Integer> partitions) {
+    private Map<Integer, PartitionState> restore(List<Integer> partitions) {
         Properties p = mesh.reader();
         p.put("max.poll.records", "2000");
         Optional<Duration> horizon = horizon();
@@ -147,6 +160,7 @@ public class StateStore {
                         e.getValue().charterKey() == null ? "none yet" : e.getValue().charterKey(),
                         e.getValue().decidedCount(), words(config.dedupWindow()));
             }
+            return restored.states();
         }
     }
 }

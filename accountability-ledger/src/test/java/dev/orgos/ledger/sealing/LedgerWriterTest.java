@@ -1,0 +1,23 @@
+package dev.orgos.ledger.sealing;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.junit.jupiter.api.Test;
+
+class LedgerWriterTest {
+
+    @Test
+    void aFencedProducerEndsSealingAndEverythingElseIsRewound() {
+        assertTrue(LedgerWriter.producerUnusable(new ProducerFencedException("a newer producer")));
+        assertTrue(LedgerWriter.producerUnusable(new KafkaException("commit failed", new ProducerFencedException("fenced"))),
+                "found as a cause too");
+        assertFalse(LedgerWriter.producerUnusable(new InvalidProducerEpochException("timed out")), "abortable: rewound");
+        assertFalse(LedgerWriter.producerUnusable(new TimeoutException("broker away")));
+        assertFalse(LedgerWriter.producerUnusable(new IllegalStateException("a bug in sealing")));
+    }
+}
