@@ -199,6 +199,27 @@ class ActionRouterIT {
         assertTrue(rewound(get(metricsUrl)) > rewoundBefore, "the fenced batch was rewound and taken again");
     }
 
+    @jakarta.inject.Inject
+    dev.orgos.router.routing.RoutingTransactions transactions;
+
+    /** What a batch read before a rebalance would write (here: an action) never reaches the broker. */
+    @Test
+    void aBatchReadInAnEarlierGroupGenerationWritesNothing() {
+        String ghost = "act-" + UUID.randomUUID();
+        var outputs = new dev.orgos.router.routing.RoutingTransactions.Outputs();
+        outputs.send(new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.ACTIONS.topic(), "ghost-bot", refund(ghost, 10)));
+        var refused = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class,
+                () -> transactions.commit(outputs, Map.of(), -7).await().atMost(WAIT));
+        assertTrue(refused.getMessage().contains("rebalanced since the batch was read (generation -7"), refused.getMessage());
+
+        String marker = "act-" + UUID.randomUUID();
+        kafka.send(Topics.ACTIONS.topic(), "ghost-bot", refund(marker, 10)); // same partition as the ghost would be
+        var decided = kafka.<RoutingDecision>await(Topics.DECISIONS.topic(),
+                r -> r.value().getActionId().equals(marker) || r.value().getActionId().equals(ghost),
+                l -> l.stream().anyMatch(r -> r.value().getActionId().equals(marker)), WAIT);
+        assertTrue(decided.stream().noneMatch(r -> r.value().getActionId().equals(ghost)), "the refused transaction wrote nothing");
+    }
+
     static double rewound(String metrics) {
         return metrics.lines().filter(l -> l.startsWith("orgos_batches_rewound_total{") && l.contains("channel=\"actions\""))
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
