@@ -24,6 +24,9 @@ import org.junit.jupiter.api.Test;
  */
 class ConsoleIT {
 
+    @org.junit.jupiter.api.extension.RegisterExtension
+    static final MeshLogsOnFailure LOGS = new MeshLogsOnFailure(Path.of("target/e2e-console"));
+
     static Mesh mesh;
 
     @BeforeAll

@@ -27,6 +27,9 @@ import org.junit.jupiter.api.Test;
  */
 class CrashIT {
 
+    @org.junit.jupiter.api.extension.RegisterExtension
+    static final MeshLogsOnFailure LOGS = new MeshLogsOnFailure(Path.of("target/e2e-crash"));
+
     static final int ACTIONS = 3000;
     static final Duration WAIT = Duration.ofSeconds(120);
     static Mesh mesh;

@@ -42,6 +42,9 @@ import org.junit.jupiter.api.Test;
  */
 class GovernedActionIT {
 
+    @org.junit.jupiter.api.extension.RegisterExtension
+    static final MeshLogsOnFailure LOGS = new MeshLogsOnFailure(Path.of("target/e2e"));
+
     static final Duration WAIT = Duration.ofSeconds(60);
     static Mesh mesh;
     static WorkerClient worker;

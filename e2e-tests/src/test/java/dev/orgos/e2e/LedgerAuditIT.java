@@ -47,6 +47,9 @@ import picocli.CommandLine;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LedgerAuditIT {
 
+    @org.junit.jupiter.api.extension.RegisterExtension
+    static final MeshLogsOnFailure LOGS = new MeshLogsOnFailure(Path.of("target/e2e-ledger"));
+
     static final Duration WAIT = Duration.ofSeconds(120);
     static Mesh mesh;
     static Api auditor;

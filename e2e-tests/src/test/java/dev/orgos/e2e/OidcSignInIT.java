@@ -26,6 +26,9 @@ import org.junit.jupiter.api.Test;
  */
 class OidcSignInIT {
 
+    @org.junit.jupiter.api.extension.RegisterExtension
+    static final MeshLogsOnFailure LOGS = new MeshLogsOnFailure(Path.of("target/e2e-oidc"));
+
     static LocalKeycloak keycloak;
     static Mesh mesh;
 

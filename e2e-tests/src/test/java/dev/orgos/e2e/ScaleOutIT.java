@@ -39,6 +39,9 @@ import org.junit.jupiter.api.Test;
  */
 class ScaleOutIT {
 
+    @org.junit.jupiter.api.extension.RegisterExtension
+    static final MeshLogsOnFailure LOGS = new MeshLogsOnFailure(Path.of("target/e2e-scale"));
+
     static final int ACTIONS = 4000;
     /** Every tenth refund is over the autonomy limit (500) and goes to a human. */
     static final int ESCALATED = ACTIONS / 10;
