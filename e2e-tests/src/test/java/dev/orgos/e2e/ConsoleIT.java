@@ -24,15 +24,18 @@ import org.junit.jupiter.api.Test;
  */
 class ConsoleIT {
 
+    /** Where this test's mesh keeps its data and logs. */
+    static final Path WORK = Path.of("target/e2e-console");
+
     @org.junit.jupiter.api.extension.RegisterExtension
-    static final MeshLogsOnFailure LOGS = new MeshLogsOnFailure(Path.of("target/e2e-console"));
+    static final MeshLogsOnFailure LOGS = new MeshLogsOnFailure(WORK);
 
     static Mesh mesh;
 
     @BeforeAll
     static void start() {
         Path home = Path.of(System.getProperty("orgos.home", "..")).toAbsolutePath().normalize();
-        mesh = Mesh.start(home, Path.of("target/e2e-console"), false, Map.of(), line -> System.out.println("[console] " + line));
+        mesh = Mesh.start(home, WORK, false, Map.of(), line -> System.out.println("[console] " + line));
     }
 
     @AfterAll
@@ -49,9 +52,9 @@ class ConsoleIT {
         // so the charter page has a difference and a replay report to show
         Path home = Path.of(System.getProperty("orgos.home", "..")).toAbsolutePath().normalize();
         String example = Files.readString(home.resolve("charters/example.yaml"));
-        Path v2 = Files.writeString(Path.of("target/e2e-console/charter-v2.yaml"),
+        Path v2 = Files.writeString(WORK.resolve("charter-v2.yaml"),
                 example.replace("version: 1\n", "version: 2\n").replace("maxAmount: 500", "maxAmount: 400"));
-        Path v3 = Files.writeString(Path.of("target/e2e-console/charter-v3.yaml"),
+        Path v3 = Files.writeString(WORK.resolve("charter-v3.yaml"),
                 example.replace("version: 1\n", "version: 3\n").replace("maxAmount: 500", "maxAmount: 300"));
         mesh.publishCharter(v2, "console-test", line -> System.out.println("[console] " + line));
         // recorded decisions for the candidate to be replayed against: refunds of 350, within v2's limit, over v3's

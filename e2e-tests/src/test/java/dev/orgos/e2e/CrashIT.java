@@ -27,8 +27,11 @@ import org.junit.jupiter.api.Test;
  */
 class CrashIT {
 
+    /** Where this test's mesh keeps its data and logs. */
+    static final Path WORK = Path.of("target/e2e-crash");
+
     @org.junit.jupiter.api.extension.RegisterExtension
-    static final MeshLogsOnFailure LOGS = new MeshLogsOnFailure(Path.of("target/e2e-crash"));
+    static final MeshLogsOnFailure LOGS = new MeshLogsOnFailure(WORK);
 
     static final int ACTIONS = 3000;
     static final Duration WAIT = Duration.ofSeconds(120);
@@ -37,7 +40,7 @@ class CrashIT {
     @BeforeAll
     static void start() {
         Path home = Path.of(System.getProperty("orgos.home", "..")).toAbsolutePath().normalize();
-        mesh = Mesh.start(home, Path.of("target/e2e-crash"), false, Map.of(), line -> System.out.println("[crash] " + line));
+        mesh = Mesh.start(home, WORK, false, Map.of(), line -> System.out.println("[crash] " + line));
     }
 
     @AfterAll

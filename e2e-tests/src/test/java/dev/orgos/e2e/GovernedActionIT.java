@@ -42,8 +42,11 @@ import org.junit.jupiter.api.Test;
  */
 class GovernedActionIT {
 
+    /** Where this test's mesh keeps its data and logs. */
+    static final Path WORK = Path.of("target/e2e");
+
     @org.junit.jupiter.api.extension.RegisterExtension
-    static final MeshLogsOnFailure LOGS = new MeshLogsOnFailure(Path.of("target/e2e"));
+    static final MeshLogsOnFailure LOGS = new MeshLogsOnFailure(WORK);
 
     static final Duration WAIT = Duration.ofSeconds(60);
     static Mesh mesh;
@@ -54,7 +57,7 @@ class GovernedActionIT {
     @BeforeAll
     static void startTheWholeMesh() {
         Path home = Path.of(System.getProperty("orgos.home", "..")).toAbsolutePath().normalize();
-        mesh = Mesh.start(home, Path.of("target/e2e"), false, Map.of(),
+        mesh = Mesh.start(home, WORK, false, Map.of(),
                 line -> System.out.println("[e2e] " + line));
         worker = new WorkerClient(URI.create(mesh.url(Service.EXECUTION_GATEWAY)), () -> DevTokens.agent("refund-bot", Duration.ofMinutes(10)));
         alice = new Api(mesh.url(Service.ESCALATION_SERVICE), DevTokens.human("alice", List.of("finance-ops"), Duration.ofMinutes(10)));

@@ -47,8 +47,11 @@ import picocli.CommandLine;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LedgerAuditIT {
 
+    /** Where this test's mesh keeps its data and logs. */
+    static final Path WORK = Path.of("target/e2e-ledger");
+
     @org.junit.jupiter.api.extension.RegisterExtension
-    static final MeshLogsOnFailure LOGS = new MeshLogsOnFailure(Path.of("target/e2e-ledger"));
+    static final MeshLogsOnFailure LOGS = new MeshLogsOnFailure(WORK);
 
     static final Duration WAIT = Duration.ofSeconds(120);
     static Mesh mesh;
@@ -61,7 +64,7 @@ class LedgerAuditIT {
     @BeforeAll
     static void start() {
         Path home = Path.of(System.getProperty("orgos.home", "..")).toAbsolutePath().normalize();
-        mesh = Mesh.start(home, Path.of("target/e2e-ledger"), false, Map.of(), line -> System.out.println("[ledger] " + line));
+        mesh = Mesh.start(home, WORK, false, Map.of(), line -> System.out.println("[ledger] " + line));
         auditorToken = DevTokens.human("ivan", List.of("auditor"), Duration.ofMinutes(30));
         auditor = new Api(mesh.url(Service.ACCOUNTABILITY_LEDGER), auditorToken);
         new Scenario(mesh, System.out).run();

@@ -26,18 +26,20 @@ import org.junit.jupiter.api.Test;
  */
 class OidcSignInIT {
 
+    /** Where this test's mesh keeps its data and logs. */
+    static final Path WORK = Path.of("target/e2e-oidc");
+
     @org.junit.jupiter.api.extension.RegisterExtension
-    static final MeshLogsOnFailure LOGS = new MeshLogsOnFailure(Path.of("target/e2e-oidc"));
+    static final MeshLogsOnFailure LOGS = new MeshLogsOnFailure(WORK);
 
     static LocalKeycloak keycloak;
     static Mesh mesh;
 
     @BeforeAll
     static void start() throws Exception {
-        Path work = Path.of("target/e2e-oidc");
-        keycloak = LocalKeycloak.start(work.resolve("logs"));
+        keycloak = LocalKeycloak.start(WORK.resolve("logs"));
         Path home = Path.of(System.getProperty("orgos.home", "..")).toAbsolutePath().normalize();
-        mesh = Mesh.start(home, work, false, Map.of(
+        mesh = Mesh.start(home, WORK, false, Map.of(
                         "mp.jwt.verify.publickey.location", keycloak.jwksUrl(),
                         "mp.jwt.verify.issuer", keycloak.realmUrl(),
                         "quarkus.oidc.tenant-enabled", "true",

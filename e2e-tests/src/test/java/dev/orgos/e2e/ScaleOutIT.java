@@ -39,8 +39,11 @@ import org.junit.jupiter.api.Test;
  */
 class ScaleOutIT {
 
+    /** Where this test's mesh keeps its data and logs. */
+    static final Path WORK = Path.of("target/e2e-scale");
+
     @org.junit.jupiter.api.extension.RegisterExtension
-    static final MeshLogsOnFailure LOGS = new MeshLogsOnFailure(Path.of("target/e2e-scale"));
+    static final MeshLogsOnFailure LOGS = new MeshLogsOnFailure(WORK);
 
     static final int ACTIONS = 4000;
     /** Every tenth refund is over the autonomy limit (500) and goes to a human. */
@@ -58,7 +61,7 @@ class ScaleOutIT {
         Path home = Path.of(System.getProperty("orgos.home", "..")).toAbsolutePath().normalize();
         // The broker declares a killed member dead after its session timeout: 10 s here instead
         // of the default 45 s, only so the test does not idle; the takeover itself is the same.
-        mesh = Mesh.start(home, Path.of("target/e2e-scale"), false,
+        mesh = Mesh.start(home, WORK, false,
                 Map.of("kafka.session.timeout.ms", "10000", "kafka.heartbeat.interval.ms", "2000"),
                 line -> System.out.println("[scale] " + line));
         extraRouters.add(mesh.startReplica(Service.COORDINATION_ROUTER));
