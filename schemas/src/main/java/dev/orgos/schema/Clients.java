@@ -22,6 +22,9 @@ public final class Clients {
      */
     public static final String REGISTRY_HTTP_ADAPTER = "apicurio.registry.http.adapter";
 
+    /** The serde's schema resolver: {@link TimeBoundSchemaResolver}, whose requests to the registry time out. */
+    public static final String SCHEMA_RESOLVER = "apicurio.registry.schema-resolver";
+
     private Clients() {
     }
 
@@ -39,6 +42,7 @@ public final class Clients {
         p.put("apicurio.registry.url", registryApiUrl);
         p.put("apicurio.registry.use-specific-avro-reader", "true");
         p.put(REGISTRY_HTTP_ADAPTER, "JDK");
+        p.put(SCHEMA_RESOLVER, TimeBoundSchemaResolver.class); // no registry request waits for ever
         p.put("apicurio.registry.avro-datum-provider", CachingAvroDatumProvider.class); // the class, not its name: found whatever the class loader
         return p;
     }
@@ -53,6 +57,7 @@ public final class Clients {
         p.put("apicurio.registry.auto-register", "false");
         p.put("apicurio.registry.find-latest", "true");
         p.put(REGISTRY_HTTP_ADAPTER, "JDK");
+        p.put(SCHEMA_RESOLVER, TimeBoundSchemaResolver.class); // no registry request waits for ever
         p.put("apicurio.registry.avro-datum-provider", CachingAvroDatumProvider.class); // the class, not its name: found whatever the class loader
         return p;
     }
