@@ -6,7 +6,7 @@ import dev.orgos.service.kafka.MeshClients;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
 import io.quarkus.runtime.ShutdownEvent;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
@@ -31,7 +31,7 @@ import org.jboss.logging.Logger;
  * goes along in a {@code traceparent} header, and {@code send} is called on a thread of its own, never on
  * an event loop, since it blocks while the broker's metadata is unknown (broker down at start-up).
  */
-@ApplicationScoped
+@Singleton
 public class ActionsProducer {
     private static final Logger LOG = Logger.getLogger(ActionsProducer.class);
 

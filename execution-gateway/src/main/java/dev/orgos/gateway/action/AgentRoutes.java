@@ -11,7 +11,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 import java.util.function.Consumer;
 
@@ -22,7 +22,7 @@ import java.util.function.Consumer;
  * (or is still establishing) is read, and only an agent's passes, as {@code @RolesAllowed("agent")}
  * lets it pass there. Refusals are the same RFC 9457 problem details.
  */
-@ApplicationScoped
+@Singleton
 class AgentRoutes {
 
     @Inject

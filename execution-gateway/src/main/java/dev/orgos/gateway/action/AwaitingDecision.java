@@ -1,6 +1,6 @@
 package dev.orgos.gateway.action;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -18,7 +18,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * the action once more, and the router decides an action id once.
  */
 @io.quarkus.runtime.Startup // its gauge from the start, at 0
-@ApplicationScoped
+@Singleton
 public class AwaitingDecision {
     /** Beyond this many, new acknowledgements are not remembered (the router down for long at full rate). */
     static final int MOST = 100_000;

@@ -4,7 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PostConstruct;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 import java.util.EnumMap;
 import java.util.Map;
@@ -16,7 +16,7 @@ import java.util.Map;
  * with zero, so a dashboard shows 0 rather than "no data".
  */
 @Startup
-@ApplicationScoped
+@Singleton
 public class GatewayMetrics {
 
     public enum Refusal {

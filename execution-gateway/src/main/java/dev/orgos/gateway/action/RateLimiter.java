@@ -1,6 +1,6 @@
 package dev.orgos.gateway.action;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -11,7 +11,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * times the rate, which the limit's purpose (keeping one runaway agent from flooding the mesh)
  * tolerates.
  */
-@ApplicationScoped
+@Singleton
 public class RateLimiter {
     private final double perSecond;
     private final double burst;

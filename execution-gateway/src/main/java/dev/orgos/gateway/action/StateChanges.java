@@ -7,7 +7,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.pgclient.PgConnection;
 import io.vertx.mutiny.pgclient.PgPool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -32,7 +32,7 @@ import org.jboss.logging.Logger;
  * also looks again on its own at least every {@link #FALLBACK}: a lost notice delays an answer,
  * it never loses one.
  */
-@ApplicationScoped
+@Singleton
 public class StateChanges {
     private static final Logger LOG = Logger.getLogger(StateChanges.class);
     static final String CHANNEL = "orgos_action_state";

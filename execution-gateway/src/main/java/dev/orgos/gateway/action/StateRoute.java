@@ -4,7 +4,7 @@ import dev.orgos.service.problem.Problem;
 import io.quarkus.vertx.http.runtime.RouteConstants;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Instant;
@@ -21,7 +21,7 @@ import org.jboss.logging.Logger;
  * (or not a number); 404, as a problem detail, for an action unknown or another agent's (which
  * is not told apart, so that ids cannot be probed).
  */
-@ApplicationScoped
+@Singleton
 public class StateRoute {
     private static final Logger LOG = Logger.getLogger(StateRoute.class);
 

@@ -7,7 +7,7 @@ import dev.orgos.service.problem.Problem;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
 import io.vertx.core.Vertx;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,7 +29,7 @@ import org.jboss.logging.Logger;
  * context (a third of the gateway's CPU samples under load). The steps still run where they did:
  * validation on the request's event loop, the answer back on it.
  */
-@ApplicationScoped
+@Singleton
 public class Submissions {
     /** The category submissions were always logged under, which operators' filters name. */
     private static final Logger LOG = Logger.getLogger(ActionResource.class);

@@ -9,7 +9,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.util.List;
@@ -29,7 +29,7 @@ import org.jboss.logging.Logger;
  * body is read. Structured CloudEvents ({@code application/cloudevents+json}) and anything that is not
  * JSON pass on to the REST resource.
  */
-@ApplicationScoped
+@Singleton
 public class SubmitRoute {
     /** The category submissions were always logged under, which operators' filters name. */
     private static final Logger LOG = Logger.getLogger(ActionResource.class);

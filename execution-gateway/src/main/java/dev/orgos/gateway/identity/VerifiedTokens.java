@@ -11,7 +11,7 @@ import io.smallrye.jwt.auth.principal.JWTParser;
 import io.smallrye.jwt.auth.principal.ParseException;
 import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.RoutingContext;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,7 +29,8 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
  * token is only remembered in this process's memory, which a restart empties. The identity is
  * built fresh for each request, since it carries the request's routing context.
  */
-@ApplicationScoped
+// a singleton, not a proxied bean: asked on every request (see the action package's note)
+@Singleton
 public class VerifiedTokens implements IdentityProvider<TokenAuthenticationRequest> {
     /** Enough for every agent of a large fleet; when exceeded, everything is verified afresh. */
     static final int CAPACITY = 50_000;
