@@ -62,6 +62,7 @@ public final class GatewayLoad {
             // POSTs alone at a fixed rate (open loop: a slow answer does not slow the next request), so that the
             // latency is the gateway's at that rate and not a queue of 64 waiting for each other
             drain(mesh);
+            atRest(rate, 10);
             pacedPosts(http, url, rate, 3, "warm-paced-agent-", "warm-up, ");
             drain(mesh);
             pacedPosts(http, url, rate, 10, "paced-agent-", "");
@@ -79,6 +80,31 @@ public final class GatewayLoad {
                     remembered.getOrDefault("remembered_actions", Double.NaN),
                     remembered.getOrDefault("remembered_actions_bytes", Double.NaN) / 1_000_000);
         }
+    }
+
+    /**
+     * What the mesh uses with no request at all, for {@code seconds}: consumers polling, heartbeats,
+     * exporters, metrics, and the JIT compilers if they still work. At a low rate this is a share of
+     * every action's CPU that the rate alone decides, not the action's path: at 1,000/s, each
+     * millisecond of CPU a second at rest is a microsecond of each action's.
+     */
+    private static void atRest(int rate, int seconds) throws InterruptedException {
+        ProcessCpu before = ProcessCpu.now();
+        long start = System.nanoTime();
+        Thread.sleep(seconds * 1000L); // the measurement itself: nothing to wait for
+        ProcessCpu after = ProcessCpu.now();
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        Map<String, Duration> used = after.since(before);
+        double compilers = after.compilerShareSince(before);
+        String each = used.entrySet().stream()
+                .map(e -> String.format(Locale.ROOT, "%s %.1f ms", e.getKey(), e.getValue().toNanos() / 1e6 / elapsed))
+                .collect(java.util.stream.Collectors.joining(", "));
+        double mesh = used.entrySet().stream().filter(e -> !e.getKey().equals("load driver"))
+                .mapToLong(e -> e.getValue().toNanos()).sum() / 1e6 / elapsed;
+        System.out.printf(Locale.ROOT, "At rest for %d s (no requests), CPU a second: %s; the mesh without the driver %.1f ms (the JIT "
+                        + "compilers %s of it): at %,d/s, %.0f µs of each action's CPU%n", seconds, each, mesh,
+                Double.isNaN(compilers) ? "(not measurable here)" : String.format(Locale.ROOT, "%.0f%%", compilers * 100), rate,
+                mesh * 1000 / rate);
     }
 
     /**
