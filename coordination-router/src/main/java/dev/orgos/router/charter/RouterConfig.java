@@ -30,6 +30,22 @@ public interface RouterConfig {
     Duration dedupWindow();
 
     /**
+     * When a routing transaction still in progress is said in the log, with where its thread waits
+     * (and again as often while it goes on). Every wait in one is bounded well below this, save
+     * the producer's own (max.block.ms, 60 s) when the broker is away.
+     */
+    @WithDefault("30s")
+    Duration transactionWarnAfter();
+
+    /**
+     * When a routing transaction still in progress makes the router's liveness DOWN, for its
+     * orchestrator to restart it: longer than the producer's bounded waits added up, so that a broker
+     * that is away does not have routers restarted over and over.
+     */
+    @WithDefault("5m")
+    Duration transactionStuckAfter();
+
+    /**
      * Transactional id of this instance's producer: unique per instance (a UUID in it), so that a
      * replica never fences another; a restarted instance's stale transaction is aborted by the
      * broker after its timeout, and the consumer group's generation fences a member that lost

@@ -65,6 +65,25 @@ public class RoutingTransactions {
     @Inject
     io.micrometer.core.instrument.MeterRegistry registry;
 
+    /** The transaction in progress, looked at every few seconds from a thread of its own (it may be stuck). */
+    private final TransactionWatch watch = new TransactionWatch();
+    private final java.util.concurrent.ScheduledExecutorService watching = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "orgos-router-transaction-watch");
+        t.setDaemon(true);
+        return t;
+    });
+
+    @jakarta.annotation.PostConstruct
+    void watch() {
+        watching.scheduleWithFixedDelay(() -> watch.warning(System.nanoTime(), config.transactionWarnAfter()).ifPresent(LOG::warn),
+                5, 5, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    /** How long the routing transaction in progress has taken so far; zero when none is. */
+    public java.time.Duration inProgress() {
+        return watch.inProgress(System.nanoTime());
+    }
+
     /** Only ever touched on {@link #thread}, as is the binding of its metrics. */
     private KafkaProducer<String, SpecificRecord> producer;
     private io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics producerMetrics;
@@ -111,7 +130,16 @@ public class RoutingTransactions {
     }
 
     private void write(Outputs outputs, Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata group) {
-        KafkaProducer<String, SpecificRecord> p = producer();
+        watch.begun(System.nanoTime()); // from making the producer on: initTransactions waits too
+        try {
+            write(producer(), outputs, offsets, group);
+        } finally {
+            watch.ended();
+        }
+    }
+
+    private void write(KafkaProducer<String, SpecificRecord> p, Outputs outputs, Map<TopicPartition, OffsetAndMetadata> offsets,
+                       ConsumerGroupMetadata group) {
         long start = System.nanoTime();
         try {
             p.beginTransaction();
@@ -175,6 +203,7 @@ public class RoutingTransactions {
     }
 
     void stop(@Observes ShutdownEvent e) {
+        watching.shutdownNow();
         thread.submit(this::close);
         thread.shutdown();
     }
