@@ -54,8 +54,8 @@ final class TransactionWatch {
         String where = Arrays.stream(c.thread().getStackTrace()).limit(40).map(f -> "\tat " + f)
                 .collect(Collectors.joining("\n"));
         return Optional.of(String.format(java.util.Locale.ROOT,
-                "A routing transaction has been in progress for %d s, far longer than any wait in it should take: routing is "
-                        + "held up, and every verdict with it. Thread %s waits here:%n%s",
+                "A routing transaction has been in progress for %d s: routing is held up, and every verdict with it (a broker "
+                        + "that is away holds it up to a minute per wait; anything longer is stuck). Thread %s waits here:%n%s",
                 Duration.ofNanos(now - c.since()).toSeconds(), c.thread().getName(), where));
     }
 }
