@@ -118,6 +118,25 @@ class ActionRouterIT {
         }
     }
 
+    @io.quarkus.test.common.http.TestHTTPResource("/q/health/live")
+    java.net.URI liveUrl;
+
+    /** Liveness names the routing transactions, UP while they go through (a stuck one makes it DOWN: TransactionWatchTest). */
+    @Test
+    void livenessSaysHowLongTheRoutingTransactionInProgressHasTaken() throws Exception {
+        String id = "act-" + UUID.randomUUID();
+        kafka.send(Topics.ACTIONS.topic(), "refund-bot", refund(id, 15));
+        kafka.<RoutingDecision>await(Topics.DECISIONS.topic(), r -> r.value().getActionId().equals(id), l -> !l.isEmpty(), WAIT);
+
+        var live = new com.fasterxml.jackson.databind.ObjectMapper().readTree(get(liveUrl));
+        var check = java.util.stream.StreamSupport.stream(live.path("checks").spliterator(), false)
+                .filter(c -> c.path("name").asText().equals("Routing transactions")).findFirst()
+                .orElseThrow(() -> new AssertionError("no routing transactions check in " + live));
+        assertEquals("UP", check.path("status").asText(), live.toString());
+        assertTrue(check.path("data").path("inProgressSeconds").isNumber(), check.toString());
+        assertTrue(check.path("data").path("inProgressSeconds").asLong() < 30, "no transaction is stuck: " + check);
+    }
+
     static double gauge(String metrics, String name) {
         return metrics.lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{")).findFirst()
                 .map(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).orElseThrow(() -> new AssertionError(name + " missing"));
