@@ -52,8 +52,15 @@ public class OutboxRelay {
     @org.eclipse.microprofile.config.inject.ConfigProperty(name = "orgos.escalation.outbox-relay-enabled", defaultValue = "true")
     boolean enabled;
 
+    /** Set as the service begins to stop: its database connections close under a run that is under way. */
+    private volatile boolean stopping;
+
+    void stopping(@jakarta.enterprise.event.Observes io.quarkus.runtime.ShutdownEvent e) {
+        stopping = true;
+    }
+
     public void kick() {
-        if (!enabled) {
+        if (!enabled || stopping) {
             return; // only ever off to test a crash between the database commit and the publish
         }
         if (!running.compareAndSet(false, true)) {
@@ -117,7 +124,15 @@ public class OutboxRelay {
                             })
                             .replaceWithVoid();
                 }))
-                .onFailure().invoke(e -> LOG.warnf(e, "Outbox relay will retry: %s", e.getMessage()))
+                .onFailure().invoke(e -> {
+                    if (stopping) {
+                        // not a fault: the rows stay unsent, and whichever replica runs next relays them
+                        LOG.infof("Outbox relay stopped with the service (%s); unsent rows are relayed after the restart",
+                                e.getMessage());
+                    } else {
+                        LOG.warnf(e, "Outbox relay will retry: %s", e.getMessage());
+                    }
+                })
                 .onFailure().recoverWithNull().replaceWithVoid();
     }
 
