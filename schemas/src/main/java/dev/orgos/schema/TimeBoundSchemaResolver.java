@@ -21,10 +21,10 @@ import java.util.concurrent.TimeoutException;
  * routing transaction waited for ever on a schema lookup whose request the registry never saw
  * (the connection open and idle at both ends, the registry idle): routing stopped without a line
  * in any log, and every action stayed pending. With this resolver such a lookup is abandoned after
- * {@link #REQUEST_TIMEOUT_MS} (10 s by default), its connection cancelled, and it fails as any
- * unreachable registry does: the resolver's own retries ask again on a fresh connection, and a
- * caller that still gets the failure (a transaction that is then aborted and rewound, a publisher
- * that answers 503) tries again later.
+ * {@link #REQUEST_TIMEOUT_MS} (10 s by default), the thread waiting on it interrupted (the JDK's
+ * client then cancels the exchange), and it fails as any unreachable registry does: the resolver's
+ * own retries ask again, and a caller that still gets the failure (a transaction that is then
+ * aborted and rewound, a publisher that answers 503) tries again later.
  *
  * <p>Only lookups that miss the resolver's cache reach the registry, a handful per topic in a
  * process's life, so the hand-off to a thread of its own costs nothing on the record path.
