@@ -52,7 +52,7 @@ public class ActionStore {
                 rows -> db.preparedQuery(statement).executeBatch(rows.stream().sorted(lockOrder).toList())
                         .map(done -> java.util.Collections.nCopies(rows.size(), (Void) null)),
                 row -> db.preparedQuery(statement).execute(row).replaceWithVoid(),
-                BATCH, BATCHES_IN_FLIGHT);
+                BATCH, BATCHES_IN_FLIGHT, ROUND_TRIP_LIMIT);
     }
 
     /**
@@ -63,6 +63,11 @@ public class ActionStore {
      */
     private static final int BATCH = 256;
     private static final int BATCHES_IN_FLIGHT = 1;
+    /**
+     * How long a round trip to the database may take before the requests in it are answered 503 (retry
+     * with the same key) and the next goes: far beyond any commit, short of a worker's own timeout.
+     */
+    static final java.time.Duration ROUND_TRIP_LIMIT = java.time.Duration.ofSeconds(10);
     private static final java.util.Comparator<Tuple> BY_ACTION_ID = java.util.Comparator.comparing(t -> t.getString(0));
     /** Claims: (agent id, key) are their first two parameters. */
     private static final java.util.Comparator<Tuple> BY_AGENT_AND_KEY = java.util.Comparator.<Tuple, String>comparing(t -> t.getString(0))
@@ -178,7 +183,7 @@ public class ActionStore {
 
     /** Claims in (agent, key) order, so that two batches claiming the same keys cannot deadlock. */
     private final StatementBatcher<Tuple, Claim> claims = new StatementBatcher<>("claims", this::claimAll,
-            t -> db.preparedQuery(CLAIM).execute(t).map(rows -> claimFrom(rows.iterator().next(), t)), BATCH, BATCHES_IN_FLIGHT);
+            t -> db.preparedQuery(CLAIM).execute(t).map(rows -> claimFrom(rows.iterator().next(), t)), BATCH, BATCHES_IN_FLIGHT, ROUND_TRIP_LIMIT);
 
     private Uni<List<Claim>> claimAll(List<Tuple> requests) {
         Integer[] order = new Integer[requests.size()];

@@ -35,6 +35,7 @@ final class StatementBatcher<I, O> {
     private final Function<I, Uni<O>> single;
     private final int maxBatch;
     private final int maxInFlight;
+    private final java.time.Duration roundTripLimit;
     private final ArrayDeque<Pending<I, O>> waiting = new ArrayDeque<>();
     private int inFlight;
     /** Guarded by this, as are how many had failed when the log last said so, and when that was. */
@@ -48,13 +49,29 @@ final class StatementBatcher<I, O> {
      * @param single      runs one item, when its batch failed
      * @param maxBatch    most items in one round trip
      * @param maxInFlight most round trips at once: more means smaller batches and less waiting
+     * @param roundTripLimit    how long a round trip may take before its items fail: the database client
+     *                          waits for an answer without a limit, and with one round trip at a time, one
+     *                          that never came back would hold every later request for ever
      */
-    StatementBatcher(String what, Function<List<I>, Uni<List<O>>> batch, Function<I, Uni<O>> single, int maxBatch, int maxInFlight) {
+    StatementBatcher(String what, Function<List<I>, Uni<List<O>>> batch, Function<I, Uni<O>> single, int maxBatch, int maxInFlight,
+                     java.time.Duration roundTripLimit) {
         this.what = what;
         this.batch = batch;
         this.single = single;
         this.maxBatch = maxBatch;
         this.maxInFlight = maxInFlight;
+        this.roundTripLimit = roundTripLimit;
+    }
+
+    /** A round trip that took longer than its limit: its items failed, whatever became of it. */
+    static final class RoundTripTimeout extends java.util.concurrent.TimeoutException {
+        RoundTripTimeout(String what, java.time.Duration limit) {
+            super("the database did not answer a round trip of " + what + " within " + limit.toMillis() + " ms");
+        }
+    }
+
+    private <T> Uni<T> bounded(Uni<T> roundTrip) {
+        return roundTrip.ifNoItem().after(roundTripLimit).failWith(() -> new RoundTripTimeout(what, roundTripLimit));
     }
 
     Uni<O> submit(I item) {
@@ -85,7 +102,7 @@ final class StatementBatcher<I, O> {
         }
         Uni<List<O>> run;
         try {
-            run = batch.apply(taken.stream().map(Pending::item).toList());
+            run = bounded(batch.apply(taken.stream().map(Pending::item).toList()));
         } catch (RuntimeException e) {
             run = Uni.createFrom().failure(e);
         }
@@ -95,11 +112,12 @@ final class StatementBatcher<I, O> {
             }
             done();
         }, failure -> {
-            if (taken.size() == 1) {
-                answer(taken.get(0), null, failure);
+            if (taken.size() == 1 || failure instanceof RoundTripTimeout) {
+                // one at a time would only wait as long again, for each
+                taken.forEach(p -> answer(p, null, failure));
             } else {
                 batchFailed(taken.size(), failure);
-                taken.forEach(p -> single.apply(p.item()).subscribe().with(o -> answer(p, o, null), e -> answer(p, null, e)));
+                taken.forEach(p -> bounded(single.apply(p.item())).subscribe().with(o -> answer(p, o, null), e -> answer(p, null, e)));
             }
             done();
         });

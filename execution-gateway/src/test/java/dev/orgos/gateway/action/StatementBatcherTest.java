@@ -28,7 +28,7 @@ class StatementBatcherTest {
             singles.add(item);
             return item == 13 ? Uni.createFrom().failure(new IllegalStateException("13 is refused"))
                     : Uni.createFrom().item("single " + item);
-        }, maxBatch, maxInFlight);
+        }, maxBatch, maxInFlight, java.time.Duration.ofSeconds(10));
     }
 
     private static List<CompletableFuture<String>> submit(StatementBatcher<Integer, String> b, int from, int to) {
@@ -102,5 +102,30 @@ class StatementBatcherTest {
         roundTrips.get(0).completeExceptionally(new IllegalStateException("connection reset"));
         assertTrue(answers.get(0).isCompletedExceptionally());
         assertEquals(List.of(), singles, "not run a second time");
+    }
+    /**
+     * A round trip that never comes back (the database client waits without a limit) fails its own
+     * requests after the limit, with no retry one by one, and the next round trip goes.
+     */
+    @Test
+    void aRoundTripThatNeverAnswersFailsItsRequestsAfterTheLimitAndTheNextGoes() {
+        List<List<Integer>> sent = new CopyOnWriteArrayList<>();
+        var b = new StatementBatcher<Integer, String>("items", items -> {
+            sent.add(items);
+            return items.contains(1) ? Uni.createFrom().nothing() : Uni.createFrom().item(items.stream().map(i -> "row " + i).toList());
+        }, item -> {
+            singles.add(item);
+            return Uni.createFrom().item("single " + item);
+        }, 256, 1, java.time.Duration.ofMillis(200));
+        var hung = submit(b, 1, 1);
+        var waiting = submit(b, 2, 3);
+        var failure = org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.CompletionException.class,
+                () -> hung.get(0).orTimeout(5, java.util.concurrent.TimeUnit.SECONDS).join());
+        assertInstanceOf(StatementBatcher.RoundTripTimeout.class, failure.getCause());
+        assertTrue(failure.getCause().getMessage().contains("within 200 ms"), failure.getCause().getMessage());
+        assertEquals(List.of("row 2", "row 3"),
+                waiting.stream().map(f -> f.orTimeout(5, java.util.concurrent.TimeUnit.SECONDS).join()).toList());
+        assertEquals(List.of(List.of(1), List.of(2, 3)), sent);
+        assertEquals(List.of(), singles, "a timed-out round trip is not tried again one by one");
     }
 }
