@@ -80,7 +80,9 @@ public class ActionStore {
      * not the gateway's, and its times travel in milliseconds while ours have microseconds (a verdict
      * decided within the millisecond of its acceptance looked older than it, and was dropped).
      * Verdicts are applied in one round trip, in topic order (a later verdict for an action wins).
-     * Answers the states that changed, as they now are (a redelivered verdict changes none).
+     * Answers the states that changed, as they now are (a redelivered verdict changes none). Fails
+     * with a TimeoutException after {@link #ROUND_TRIP_LIMIT}: a round trip that never came back
+     * would hold this replica's verdicts for ever, and the projector tries a failed batch again.
      */
     public Uni<List<ActionView>> applyAll(List<Verdict> verdicts) {
         // in action id order (a stable sort: one action's verdicts keep their topic order), like acceptances
@@ -96,7 +98,8 @@ public class ActionStore {
             }
             announce(changed.stream().map(ActionView::actionId).toList());
             return changed;
-        });
+        }).ifNoItem().after(ROUND_TRIP_LIMIT).failWith(() -> new java.util.concurrent.TimeoutException(
+                "the database did not answer within " + ROUND_TRIP_LIMIT.toSeconds() + " s"));
     }
 
     /**
