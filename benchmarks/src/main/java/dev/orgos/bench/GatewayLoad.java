@@ -99,8 +99,7 @@ public final class GatewayLoad {
         String each = used.entrySet().stream()
                 .map(e -> String.format(Locale.ROOT, "%s %.1f ms", e.getKey(), e.getValue().toNanos() / 1e6 / elapsed))
                 .collect(java.util.stream.Collectors.joining(", "));
-        double mesh = used.entrySet().stream().filter(e -> !e.getKey().equals("load driver"))
-                .mapToLong(e -> e.getValue().toNanos()).sum() / 1e6 / elapsed;
+        double mesh = ProcessCpu.meshNanos(used) / 1e6 / elapsed;
         System.out.printf(Locale.ROOT, "At rest for %d s (no requests), CPU a second: %s; the mesh without the driver %.1f ms (the JIT "
                         + "compilers %s of it): at %,d/s, %.0f µs of each action's CPU%n", seconds, each, mesh,
                 Double.isNaN(compilers) ? "(not measurable here)" : String.format(Locale.ROOT, "%.0f%%", compilers * 100), rate,

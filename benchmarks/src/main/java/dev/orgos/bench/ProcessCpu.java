@@ -166,7 +166,11 @@ final class ProcessCpu {
         String each = used.entrySet().stream()
                 .map(e -> String.format(Locale.ROOT, "%s %,.0f µs", e.getKey(), e.getValue().toNanos() / 1e3 / actions))
                 .collect(Collectors.joining(", "));
-        long mesh = used.entrySet().stream().filter(e -> !e.getKey().equals("load driver")).mapToLong(e -> e.getValue().toNanos()).sum();
-        return String.format(Locale.ROOT, "%s; the mesh without the driver %,.0f µs", each, mesh / 1e3 / actions);
+        return String.format(Locale.ROOT, "%s; the mesh without the driver %,.0f µs", each, meshNanos(used) / 1e3 / actions);
+    }
+
+    /** CPU time of every part but the load driver, in nanoseconds. */
+    static long meshNanos(Map<String, Duration> used) {
+        return used.entrySet().stream().filter(e -> !e.getKey().equals("load driver")).mapToLong(e -> e.getValue().toNanos()).sum();
     }
 }
