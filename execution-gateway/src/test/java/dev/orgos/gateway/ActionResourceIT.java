@@ -506,6 +506,36 @@ class ActionResourceIT {
                 facts.stream().map(r -> r.value().getFactType()).collect(java.util.stream.Collectors.toSet()));
     }
 
+    /**
+     * A report the database cannot record in time (its row held by another transaction, here one
+     * opened by hand) is cancelled by the database itself (the connections' statement timeout, shorter
+     * than the gateway's own bound), so the worker's 503 means what it says: nothing was recorded, and
+     * the retry is the report that counts. Were the statement only abandoned by the gateway, it would
+     * commit once the lock went, and the retry would be refused as a second report of an outcome that
+     * was never published.
+     */
+    @Test
+    void anOutcomeTheDatabaseCannotRecordInTimeIsRefusedWith503AndRecordsNothing() throws Exception {
+        String id = post(token, "{\"actionType\":\"refund.issue\",\"amount\":11}", null);
+        String report = "{\"status\":\"FAILED\",\"summary\":\"card declined\"}";
+        var infra = OrgosInfrastructure.endpoints(null);
+        try (var lock = java.sql.DriverManager.getConnection(infra.jdbcUrl("orgos_gateway"), infra.pgUser(), infra.pgPassword())) {
+            lock.setAutoCommit(false);
+            try (var st = lock.prepareStatement("SELECT 1 FROM action_state WHERE action_id = ? FOR UPDATE")) {
+                st.setString(1, id);
+                st.executeQuery();
+            }
+            given().auth().oauth2(token).contentType("application/json").body(report).post("/v1/actions/" + id + "/outcome")
+                    .then().statusCode(503).header("Retry-After", "1")
+                    .body("detail", org.hamcrest.Matchers.containsString("statement timeout"));
+            lock.rollback();
+        }
+        given().auth().oauth2(token).contentType("application/json").body(report).post("/v1/actions/" + id + "/outcome")
+                .then().statusCode(202);
+        kafka.<dev.orgos.schema.ActionOutcome>await(Topics.OUTCOMES.topic(), r -> r.value().getActionId().equals(id),
+                l -> !l.isEmpty(), Duration.ofSeconds(20));
+    }
+
     @Test
     void anAgentOverItsRateLimitGets429WithRetryAfter() throws Exception {
         String flood = DevTokens.agent("flood-bot", Duration.ofMinutes(5));

@@ -185,6 +185,12 @@ public class ActionResource {
                         .onFailure().recoverWithItem(e -> Problem.response(503, "Service Unavailable",
                                 "The outcome could not be recorded (" + e.getMessage() + "); retry.", null));
             });
+        }).onFailure().recoverWithItem(e -> {
+            // the database failed or did not answer in time. A statement it was slow with was cancelled
+            // by the database itself (statement_timeout, shorter than the gateway's bound): nothing recorded
+            LOG.warnf("The outcome of action %s could not be recorded: %s", actionId, e.getMessage());
+            return Response.fromResponse(Problem.response(503, "Service Unavailable", "The outcome could not be recorded ("
+                    + e.getMessage() + "); retry.", null)).header("Retry-After", "1").build();
         });
     }
 

@@ -81,8 +81,8 @@ public class ActionStore {
      * decided within the millisecond of its acceptance looked older than it, and was dropped).
      * Verdicts are applied in one round trip, in topic order (a later verdict for an action wins).
      * Answers the states that changed, as they now are (a redelivered verdict changes none). Fails
-     * with a TimeoutException after {@link #ROUND_TRIP_LIMIT}: a round trip that never came back
-     * would hold this replica's verdicts for ever, and the projector tries a failed batch again.
+     * with a TimeoutException after {@link #ROUND_TRIP_LIMIT} ({@link #bounded}), and the projector
+     * tries a failed batch again.
      */
     public Uni<List<ActionView>> applyAll(List<Verdict> verdicts) {
         // in action id order (a stable sort: one action's verdicts keep their topic order), like acceptances
@@ -91,15 +91,25 @@ public class ActionStore {
                         v.getAnchor().getRole(), String.join(",", v.getDecidedBy()), v.getReason(),
                         v.getDeadline() == null ? null : utc(v.getDeadline()), v.getCharterVersion(), utc(v.getOccurredAt()))))
                 .toList();
-        return db.preparedQuery(APPLY_VERDICT).executeBatch(rows).map(result -> {
+        return bounded(db.preparedQuery(APPLY_VERDICT).executeBatch(rows).map(result -> {
             List<ActionView> changed = new java.util.ArrayList<>();
             for (io.vertx.mutiny.sqlclient.RowSet<Row> rs = result; rs != null; rs = rs.next()) {
                 rs.forEach(r -> changed.add(view(r)));
             }
             announce(changed.stream().map(ActionView::actionId).toList());
             return changed;
-        }).ifNoItem().after(ROUND_TRIP_LIMIT).failWith(() -> new java.util.concurrent.TimeoutException(
-                "the database did not answer within " + ROUND_TRIP_LIMIT.toSeconds() + " s"));
+        }), "verdicts");
+    }
+
+    /**
+     * A single statement, bounded as the batched ones are: the database client itself waits for an
+     * answer for ever, and a round trip whose answer is lost would hold its caller as long (a long
+     * poll, an outcome report, a verdict batch). A statement the server is merely slow with (a row
+     * lock held elsewhere) is cancelled by the server first: the connections' {@code statement_timeout}
+     * (application.properties) is shorter, so nothing commits after its caller was told it failed.
+     */
+    private static <T> Uni<T> bounded(Uni<T> roundTrip, String what) {
+        return roundTrip.ifNoItem().after(ROUND_TRIP_LIMIT).failWith(() -> new StatementBatcher.RoundTripTimeout(what, ROUND_TRIP_LIMIT));
     }
 
     /**
@@ -222,10 +232,10 @@ public class ActionStore {
      * (when there is one) and forgets the PENDING state recorded for it.
      */
     public Uni<Void> unsent(String agentId, String key, String actionId) {
-        Uni<Void> forget = db.preparedQuery("DELETE FROM action_state WHERE action_id = $1 AND agent_id = $2 AND status = 'PENDING'")
-                .execute(Tuple.of(actionId, agentId)).replaceWithVoid();
-        return key == null ? forget : db.preparedQuery("DELETE FROM idempotency_key WHERE agent_id = $1 AND key = $2")
-                .execute(Tuple.of(agentId, key)).chain(() -> forget);
+        Uni<Void> forget = bounded(db.preparedQuery("DELETE FROM action_state WHERE action_id = $1 AND agent_id = $2 AND status = 'PENDING'")
+                .execute(Tuple.of(actionId, agentId)).replaceWithVoid(), "forgetting an unsent action");
+        return key == null ? forget : bounded(db.preparedQuery("DELETE FROM idempotency_key WHERE agent_id = $1 AND key = $2")
+                .execute(Tuple.of(agentId, key)), "giving an idempotency key back").chain(() -> forget);
     }
 
     /** Batches that failed and were run one statement at a time instead, of every kind, since the start. */
@@ -235,28 +245,28 @@ public class ActionStore {
 
     /** Records the reported outcome once; false when one was already recorded. */
     public Uni<Boolean> recordOutcome(String actionId, String outcome, String summary) {
-        return db.preparedQuery("""
+        return bounded(db.preparedQuery("""
                 WITH recorded AS (
                     UPDATE action_state SET outcome = $2, outcome_summary = $3, outcome_at = now()
                     WHERE action_id = $1 AND outcome IS NULL RETURNING action_id)
                 """ + NOTICE_OF + "recorded").execute(Tuple.of(actionId, outcome, summary))
-                .map(rows -> rows.size() == 1);
+                .map(rows -> rows.size() == 1), "recording an outcome");
     }
 
     public Uni<Void> forgetOutcome(String actionId) {
-        return db.preparedQuery("""
+        return bounded(db.preparedQuery("""
                 WITH forgotten AS (
                     UPDATE action_state SET outcome = NULL, outcome_summary = NULL, outcome_at = NULL
                     WHERE action_id = $1 RETURNING action_id)
-                """ + NOTICE_OF + "forgotten").execute(Tuple.of(actionId)).replaceWithVoid();
+                """ + NOTICE_OF + "forgotten").execute(Tuple.of(actionId)).replaceWithVoid(), "forgetting an outcome");
     }
 
     /** An outcome's change is announced in its own statement, so in its own commit: one row, one notice. */
     private static final String NOTICE_OF = "SELECT pg_notify('" + StateChanges.CHANNEL + "', action_id) FROM ";
 
     public Uni<ActionView> find(String actionId) {
-        return db.preparedQuery(FIND).execute(Tuple.of(actionId))
-                .map(rows -> rows.iterator().hasNext() ? view(rows.iterator().next()) : null);
+        return bounded(db.preparedQuery(FIND).execute(Tuple.of(actionId))
+                .map(rows -> rows.iterator().hasNext() ? view(rows.iterator().next()) : null), "reading an action's state");
     }
 
     /**

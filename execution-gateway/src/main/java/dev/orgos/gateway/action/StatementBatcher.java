@@ -66,7 +66,7 @@ final class StatementBatcher<I, O> {
     /** A round trip that took longer than its limit: its items failed, whatever became of it. */
     static final class RoundTripTimeout extends java.util.concurrent.TimeoutException {
         RoundTripTimeout(String what, java.time.Duration limit) {
-            super("the database did not answer a round trip of " + what + " within " + limit.toMillis() + " ms");
+            super("the database did not answer within " + limit.toMillis() + " ms (" + what + ")");
         }
     }
 
