@@ -489,6 +489,9 @@ class ActionResourceIT {
                 Boolean.TRUE.equals(given().auth().oauth2(token).get("/v1/actions/" + allowed).then().extract().path("mayProceed")));
         given().auth().oauth2(token).contentType("application/json").body("{\"status\":\"EXECUTED\",\"summary\":\"refunded 10 EUR\"}")
                 .post("/v1/actions/" + allowed + "/outcome").then().statusCode(202);
+        // the same report again (the worker did not hear the answer) is answered as the first; another is refused
+        given().auth().oauth2(token).contentType("application/json").body("{\"status\":\"EXECUTED\",\"summary\":\"refunded 10 EUR\"}")
+                .post("/v1/actions/" + allowed + "/outcome").then().statusCode(202);
         given().auth().oauth2(token).contentType("application/json").body("{\"status\":\"EXECUTED\",\"summary\":\"again\"}")
                 .post("/v1/actions/" + allowed + "/outcome").then().statusCode(409);
         given().auth().oauth2(token).contentType("application/json").body("{\"status\":\"DONE\"}")
@@ -504,6 +507,60 @@ class ActionResourceIT {
                 r -> allowed.equals(r.value().getActionId()) || pending.equals(r.value().getActionId()), l -> l.size() == 2, Duration.ofSeconds(20));
         assertEquals(java.util.Set.of(dev.orgos.schema.FactType.OUTCOME_REPORTED, dev.orgos.schema.FactType.VIOLATION_RECORDED),
                 facts.stream().map(r -> r.value().getFactType()).collect(java.util.stream.Collectors.toSet()));
+    }
+
+    /**
+     * The gateway recorded an outcome and stopped before publishing it (here: the row as it would be
+     * left, written by hand). The worker's retry of the same report publishes it, under the ids the
+     * first attempt would have used, so the ledger seals it once even had the first got through; a
+     * different report is still refused.
+     */
+    @Test
+    void anOutcomeRecordedButNotPublishedIsPublishedByTheWorkersRetry() {
+        String id = recordedNotPublished("refunded 12 EUR", 0);
+        given().auth().oauth2(token).contentType("application/json").body("{\"status\":\"EXECUTED\",\"summary\":\"refunded 13 EUR\"}")
+                .post("/v1/actions/" + id + "/outcome").then().statusCode(409);
+        given().auth().oauth2(token).contentType("application/json").body("{\"status\":\"EXECUTED\",\"summary\":\"refunded 12 EUR\"}")
+                .post("/v1/actions/" + id + "/outcome").then().statusCode(202);
+        var published = kafka.<dev.orgos.schema.ActionOutcome>await(Topics.OUTCOMES.topic(), r -> r.value().getActionId().equals(id),
+                l -> !l.isEmpty(), Duration.ofSeconds(20)).get(0).value();
+        assertEquals("refunded 12 EUR", published.getSummary());
+        assertEquals(java.util.UUID.nameUUIDFromBytes(("outcome\n" + id + "\nEXECUTED\nrefunded 12 EUR")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString(), published.getEventId(), "derived from the report");
+        assertEquals(Boolean.TRUE, outcomePublished(id));
+    }
+
+    @jakarta.inject.Inject
+    dev.orgos.gateway.action.OutcomeReports reports;
+
+    /** And when the worker never retries, any replica's sweep publishes it once it is older than a sweep's period. */
+    @Test
+    void anOutcomeRecordedButNotPublishedLongAgoIsPublishedByTheSweep() {
+        String recent = recordedNotPublished("refunded 14 EUR", 0);
+        String old = recordedNotPublished("refunded 15 EUR", 1);
+        assertTrue(reports.sweep().await().atMost(Duration.ofSeconds(20)) >= 1);
+        var facts = kafka.<dev.orgos.schema.AccountabilityFact>await(Topics.FACTS.topic(), r -> old.equals(r.value().getActionId()),
+                l -> !l.isEmpty(), Duration.ofSeconds(20));
+        assertEquals(dev.orgos.schema.FactType.OUTCOME_REPORTED, facts.get(0).value().getFactType());
+        assertEquals(Boolean.TRUE, outcomePublished(old));
+        assertEquals(Boolean.FALSE, outcomePublished(recent), "a report this recent may still be being published by its replica");
+    }
+
+    /** An allowed action whose outcome was recorded {@code minutesAgo} and not published, as a replica that stopped in between leaves it. */
+    private String recordedNotPublished(String summary, int minutesAgo) {
+        String id = post(token, "{\"actionType\":\"refund.issue\",\"amount\":12}", null);
+        verdict(id, VerdictStatus.AUTONOMOUS, Instant.now().plusSeconds(1));
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() ->
+                Boolean.TRUE.equals(given().auth().oauth2(token).get("/v1/actions/" + id).then().extract().path("mayProceed")));
+        db.preparedQuery("UPDATE action_state SET outcome = 'EXECUTED', outcome_summary = $2, outcome_at = now() - make_interval(mins => $3), "
+                        + "outcome_published = false WHERE action_id = $1")
+                .execute(io.vertx.mutiny.sqlclient.Tuple.of(id, summary, minutesAgo)).await().atMost(Duration.ofSeconds(10));
+        return id;
+    }
+
+    private Boolean outcomePublished(String id) {
+        return db.preparedQuery("SELECT outcome_published FROM action_state WHERE action_id = $1")
+                .execute(io.vertx.mutiny.sqlclient.Tuple.of(id)).await().atMost(Duration.ofSeconds(10)).iterator().next().getBoolean(0);
     }
 
     /**

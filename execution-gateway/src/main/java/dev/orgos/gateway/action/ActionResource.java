@@ -2,17 +2,9 @@ package dev.orgos.gateway.action;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.orgos.schema.AccountabilityFact;
-import dev.orgos.schema.ActionOutcome;
-import dev.orgos.schema.AnchorRef;
-import dev.orgos.schema.FactType;
-import dev.orgos.schema.OutcomeStatus;
-import dev.orgos.schema.Topics;
 import dev.orgos.service.problem.Problem;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.reactive.messaging.kafka.KafkaRecord;
-import io.smallrye.reactive.messaging.kafka.transactions.KafkaTransactions;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -25,14 +17,10 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.avro.specific.SpecificRecord;
-import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.RestStreamElementType;
 
@@ -56,8 +44,7 @@ public class ActionResource {
     dev.orgos.gateway.identity.Agent caller;
 
     @Inject
-    @Channel("outcomes-out")
-    jakarta.enterprise.inject.Instance<KafkaTransactions<SpecificRecord>> outcomes;
+    OutcomeReports reports;
 
     @Inject
     Submissions submissions;
@@ -153,12 +140,8 @@ public class ActionResource {
             if (view == null || !view.agentId().equals(agentId)) {
                 return Uni.createFrom().item(Problem.response(404, "Not Found", "No action " + actionId + " of yours is known here.", null));
             }
-            String anchor = view.anchor() == null ? "governance-board" : view.anchor();
             if ("EXECUTED".equals(body.status()) && !view.mayProceed()) {
-                AccountabilityFact violation = fact(view, anchor, FactType.VIOLATION_RECORDED,
-                        "Agent " + agentId + " reported executing " + view.actionType() + " although its verdict is " + view.status()
-                                + ": " + body.summary(), Map.of("reportedStatus", body.status(), "verdict", view.status()));
-                return publish(List.of(KafkaRecord.of(Topics.FACTS.topic(), actionId, violation)))
+                return reports.violation(view, body.status(), body.summary())
                         .invoke(() -> {
                             LOG.warnf("VIOLATION: agent %s reports executing action %s (%s) whose verdict is %s",
                                     agentId, actionId, view.actionType(), view.status());
@@ -167,45 +150,18 @@ public class ActionResource {
                         .replaceWith(Problem.response(409, "Not allowed", "Action " + actionId + " is " + view.status()
                                 + ", not allowed to proceed. This report is recorded in the ledger as a violation.", null));
             }
-            return store.recordOutcome(actionId, body.status(), body.summary()).chain(first -> {
-                if (!first) {
-                    return Uni.createFrom().item(Problem.response(409, "Outcome already reported",
-                            "The outcome of action " + actionId + " was already reported.", null));
-                }
-                Instant now = Instant.now();
-                ActionOutcome outcome = ActionOutcome.newBuilder().setEventId(UUID.randomUUID().toString()).setActionId(actionId)
-                        .setAgentId(agentId).setOccurredAt(now).setStatus(OutcomeStatus.valueOf(body.status()))
-                        .setSummary(body.summary()).setAnchor(AnchorRef.newBuilder().setRole(anchor).build()).build();
-                AccountabilityFact fact = fact(view, anchor, FactType.OUTCOME_REPORTED, "Agent " + agentId + " reports "
-                        + view.actionType() + " " + body.status().toLowerCase() + ": " + body.summary(), Map.of("status", body.status()));
-                return publish(List.of(KafkaRecord.of(Topics.OUTCOMES.topic(), actionId, outcome),
-                                KafkaRecord.of(Topics.FACTS.topic(), actionId, fact)))
-                        .onFailure().call(e -> store.forgetOutcome(actionId))
-                        .replaceWith(Response.accepted(Map.of("actionId", actionId, "outcome", body.status())).build())
-                        .onFailure().recoverWithItem(e -> Problem.response(503, "Service Unavailable",
-                                "The outcome could not be recorded (" + e.getMessage() + "); retry.", null));
-            });
+            // the same report again is answered as the first was: the worker may not have heard it
+            return reports.report(view, body.status(), body.summary()).map(result -> result == OutcomeReports.Result.RECORDED
+                    ? Response.accepted(Map.of("actionId", actionId, "outcome", body.status())).build()
+                    : Problem.response(409, "Outcome already reported",
+                            "Another outcome of action " + actionId + " was already reported.", null));
         }).onFailure().recoverWithItem(e -> {
-            // the database failed or did not answer in time. A statement it was slow with was cancelled
-            // by the database itself (statement_timeout, shorter than the gateway's bound): nothing recorded
+            // the database or the broker failed, or did not answer in time. A report that could not be
+            // published is forgotten, and a statement the database was slow with was cancelled by the
+            // database itself (statement_timeout, shorter than the gateway's bound): the same report may come again
             LOG.warnf("The outcome of action %s could not be recorded: %s", actionId, e.getMessage());
             return Response.fromResponse(Problem.response(503, "Service Unavailable", "The outcome could not be recorded ("
                     + e.getMessage() + "); retry.", null)).header("Retry-After", "1").build();
         });
-    }
-
-    /** The outcome and its ledger fact go out in one Kafka transaction: both or neither. */
-    private Uni<Void> publish(List<KafkaRecord<String, ? extends SpecificRecord>> records) {
-        return outcomes.get().withTransaction(tx -> {
-            records.forEach(r -> tx.send((KafkaRecord<String, SpecificRecord>) (KafkaRecord<?, ?>) r));
-            return Uni.createFrom().voidItem();
-        });
-    }
-
-    private static AccountabilityFact fact(ActionView view, String anchor, FactType type, String summary, Map<String, String> details) {
-        return AccountabilityFact.newBuilder().setEventId(UUID.randomUUID().toString()).setActionId(view.actionId())
-                .setAgentId(view.agentId()).setOccurredAt(Instant.now()).setFactType(type).setSource("execution-gateway")
-                .setAnchor(AnchorRef.newBuilder().setRole(anchor).build()).setCharterVersion(view.charterVersion())
-                .setTraceId(view.traceId()).setSummary(summary).setDetails(details).build();
     }
 }

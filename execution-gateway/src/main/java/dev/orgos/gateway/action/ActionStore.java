@@ -243,11 +243,11 @@ public class ActionStore {
         return acceptances.failedBatches() + claims.failedBatches();
     }
 
-    /** Records the reported outcome once; false when one was already recorded. */
+    /** Records the reported outcome once, as not yet published; false when one was already recorded. */
     public Uni<Boolean> recordOutcome(String actionId, String outcome, String summary) {
         return bounded(db.preparedQuery("""
                 WITH recorded AS (
-                    UPDATE action_state SET outcome = $2, outcome_summary = $3, outcome_at = now()
+                    UPDATE action_state SET outcome = $2, outcome_summary = $3, outcome_at = now(), outcome_published = false
                     WHERE action_id = $1 AND outcome IS NULL RETURNING action_id)
                 """ + NOTICE_OF + "recorded").execute(Tuple.of(actionId, outcome, summary))
                 .map(rows -> rows.size() == 1), "recording an outcome");
@@ -256,9 +256,42 @@ public class ActionStore {
     public Uni<Void> forgetOutcome(String actionId) {
         return bounded(db.preparedQuery("""
                 WITH forgotten AS (
-                    UPDATE action_state SET outcome = NULL, outcome_summary = NULL, outcome_at = NULL
-                    WHERE action_id = $1 RETURNING action_id)
+                    UPDATE action_state SET outcome = NULL, outcome_summary = NULL, outcome_at = NULL, outcome_published = NULL
+                    WHERE action_id = $1 AND outcome_published = false RETURNING action_id)
                 """ + NOTICE_OF + "forgotten").execute(Tuple.of(actionId)).replaceWithVoid(), "forgetting an outcome");
+    }
+
+    /** The outcome recorded for an action: what was reported, and whether it is known to be published. */
+    public record RecordedOutcome(String status, String summary, boolean published) {
+    }
+
+    /** The outcome recorded for an action, or null when none is. */
+    public Uni<RecordedOutcome> recordedOutcome(String actionId) {
+        return bounded(db.preparedQuery("SELECT outcome, outcome_summary, outcome_published FROM action_state WHERE action_id = $1 "
+                        + "AND outcome IS NOT NULL").execute(Tuple.of(actionId))
+                .map(rows -> rows.iterator().hasNext() ? recordedOutcome(rows.iterator().next()) : null), "reading an outcome");
+    }
+
+    private static RecordedOutcome recordedOutcome(Row r) {
+        // NULL: recorded before the column existed, and then published before the worker was answered
+        return new RecordedOutcome(r.getString("outcome"), r.getString("outcome_summary"), !Boolean.FALSE.equals(r.getBoolean("outcome_published")));
+    }
+
+    /** Marks a recorded outcome published. */
+    public Uni<Void> outcomePublished(String actionId) {
+        return bounded(db.preparedQuery("UPDATE action_state SET outcome_published = true WHERE action_id = $1 AND outcome IS NOT NULL")
+                .execute(Tuple.of(actionId)).replaceWithVoid(), "marking an outcome published");
+    }
+
+    /** Actions whose outcome was recorded longer than {@code olderThan} ago and is not known to be published, oldest first. */
+    public Uni<List<String>> unpublishedOutcomes(java.time.Duration olderThan) {
+        return bounded(db.preparedQuery("SELECT action_id FROM action_state WHERE outcome_published = false AND outcome_at < now() - make_interval(secs => $1) "
+                        + "ORDER BY outcome_at LIMIT 100").execute(Tuple.of((double) olderThan.toMillis() / 1000))
+                .map(rows -> {
+                    List<String> ids = new java.util.ArrayList<>();
+                    rows.forEach(r -> ids.add(r.getString("action_id")));
+                    return ids;
+                }), "looking for unpublished outcomes");
     }
 
     /** An outcome's change is announced in its own statement, so in its own commit: one row, one notice. */

@@ -1,0 +1,155 @@
+package dev.orgos.gateway.action;
+
+import dev.orgos.schema.AccountabilityFact;
+import dev.orgos.schema.ActionOutcome;
+import dev.orgos.schema.AnchorRef;
+import dev.orgos.schema.FactType;
+import dev.orgos.schema.OutcomeStatus;
+import dev.orgos.schema.Topics;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.kafka.KafkaRecord;
+import io.smallrye.reactive.messaging.kafka.transactions.KafkaTransactions;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.avro.specific.SpecificRecord;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.jboss.logging.Logger;
+
+/**
+ * Outcome reports, recorded once and published once, whatever crashes in between. The report is
+ * recorded in {@code action_state} as not yet published, then its {@code ActionOutcome} and its
+ * ledger fact go out in one Kafka transaction, then it is marked published: an outbox on the
+ * action's own row. A report recorded but never published (the gateway stopped in between) is
+ * published by the worker's retry of the same report, or else by {@link #sweep} on any replica.
+ * Either may publish what was already published (the mark was lost); the events' ids are derived
+ * from the report, so the ledger, which keeps the first of each id, seals it once.
+ */
+@Singleton
+public class OutcomeReports {
+    private static final Logger LOG = Logger.getLogger(OutcomeReports.class);
+    /** How often the unpublished reports are looked for, and how old one must be to be this replica's to publish. */
+    static final Duration SWEEP_EVERY = Duration.ofSeconds(30);
+
+    @Inject
+    ActionStore store;
+
+    @Inject
+    @Channel("outcomes-out")
+    jakarta.enterprise.inject.Instance<KafkaTransactions<SpecificRecord>> outcomes;
+
+    @Inject
+    io.vertx.mutiny.core.Vertx vertx;
+
+    private long sweeper = -1;
+
+    /** What became of a report. */
+    public enum Result {
+        /** Recorded and published now, or earlier by the same report. */
+        RECORDED,
+        /** Another outcome was reported for this action before: this one is refused. */
+        ANOTHER_ALREADY_RECORDED
+    }
+
+    /** Records and publishes the worker's report of an action of its own. */
+    public Uni<Result> report(ActionView view, String status, String summary) {
+        String actionId = view.actionId();
+        return store.recordOutcome(actionId, status, summary).chain(first -> {
+            if (first) {
+                return publish(view, status, summary)
+                        // not published: nothing recorded either, so that the worker's retry may report anew
+                        .onFailure().call(e -> store.forgetOutcome(actionId))
+                        .replaceWith(Result.RECORDED);
+            }
+            return store.recordedOutcome(actionId).chain(recorded -> {
+                if (recorded == null || !recorded.status().equals(status) || !recorded.summary().equals(summary)) {
+                    return Uni.createFrom().item(Result.ANOTHER_ALREADY_RECORDED);
+                }
+                // the same report again: the worker did not hear our answer, or we stopped before publishing
+                return recorded.published() ? Uni.createFrom().item(Result.RECORDED)
+                        : publish(view, status, summary).replaceWith(Result.RECORDED);
+            });
+        });
+    }
+
+    /** A report of executing an action that was not allowed: a violation, in the ledger. */
+    public Uni<Void> violation(ActionView view, String reportedStatus, String summary) {
+        AccountabilityFact violation = fact(view, FactType.VIOLATION_RECORDED, UUID.randomUUID().toString(),
+                "Agent " + view.agentId() + " reported executing " + view.actionType() + " although its verdict is " + view.status()
+                        + ": " + summary, Map.of("reportedStatus", reportedStatus, "verdict", view.status()));
+        return send(List.of(KafkaRecord.of(Topics.FACTS.topic(), view.actionId(), violation)));
+    }
+
+    /** Publishes the outcome and its fact in one transaction, then marks the report published. */
+    private Uni<Void> publish(ActionView view, String status, String summary) {
+        String id = view.actionId();
+        String eventId = UUID.nameUUIDFromBytes(("outcome\n" + id + "\n" + status + "\n" + summary).getBytes(StandardCharsets.UTF_8)).toString();
+        ActionOutcome outcome = ActionOutcome.newBuilder().setEventId(eventId).setActionId(id)
+                .setAgentId(view.agentId()).setOccurredAt(Instant.now()).setStatus(OutcomeStatus.valueOf(status))
+                .setSummary(summary).setAnchor(AnchorRef.newBuilder().setRole(anchor(view)).build()).build();
+        String factId = UUID.nameUUIDFromBytes(("outcome fact\n" + eventId).getBytes(StandardCharsets.UTF_8)).toString();
+        AccountabilityFact fact = fact(view, FactType.OUTCOME_REPORTED, factId, "Agent " + view.agentId() + " reports "
+                + view.actionType() + " " + status.toLowerCase() + ": " + summary, Map.of("status", status));
+        return send(List.of(KafkaRecord.of(Topics.OUTCOMES.topic(), id, outcome), KafkaRecord.of(Topics.FACTS.topic(), id, fact)))
+                .call(() -> store.outcomePublished(id).onFailure().recoverWithItem(e -> {
+                    // published all the same: at worst it is published again, under the same ids
+                    LOG.debugf("The outcome of %s was published but not marked so (%s)", id, e.getMessage());
+                    return null;
+                }));
+    }
+
+    /** Both records or neither. */
+    private Uni<Void> send(List<KafkaRecord<String, ? extends SpecificRecord>> records) {
+        return outcomes.get().withTransaction(tx -> {
+            records.forEach(r -> tx.send((KafkaRecord<String, SpecificRecord>) (KafkaRecord<?, ?>) r));
+            return Uni.createFrom().voidItem();
+        });
+    }
+
+    private static String anchor(ActionView view) {
+        return view.anchor() == null ? "governance-board" : view.anchor();
+    }
+
+    private static AccountabilityFact fact(ActionView view, FactType type, String eventId, String summary, Map<String, String> details) {
+        return AccountabilityFact.newBuilder().setEventId(eventId).setActionId(view.actionId())
+                .setAgentId(view.agentId()).setOccurredAt(Instant.now()).setFactType(type).setSource("execution-gateway")
+                .setAnchor(AnchorRef.newBuilder().setRole(anchor(view)).build()).setCharterVersion(view.charterVersion())
+                .setTraceId(view.traceId()).setSummary(summary).setDetails(details).build();
+    }
+
+    void start(@Observes StartupEvent ignored) {
+        sweeper = vertx.setPeriodic(SWEEP_EVERY.toMillis(), t -> sweep().subscribe().with(n -> {
+            if (n > 0) {
+                LOG.infof("Published %d outcome report(s) recorded earlier whose publication had not finished", n);
+            }
+        }, e -> LOG.warnf("Outcome reports recorded but not yet published could not be looked for (%s); looking again in %s s",
+                e.getMessage(), SWEEP_EVERY.toSeconds())));
+    }
+
+    void stop(@Observes ShutdownEvent ignored) {
+        if (sweeper >= 0) {
+            vertx.cancelTimer(sweeper);
+        }
+    }
+
+    /**
+     * Publishes the reports recorded more than {@link #SWEEP_EVERY} ago and not yet published: their
+     * replica stopped in between and the worker did not retry. Answers how many were published.
+     */
+    public Uni<Integer> sweep() {
+        return store.unpublishedOutcomes(SWEEP_EVERY).onItem().transformToMulti(ids -> Multi.createFrom().iterable(ids))
+                .onItem().transformToUniAndConcatenate(id -> store.find(id).chain(view -> view == null || view.outcome() == null
+                        ? Uni.createFrom().item(0)
+                        : publish(view, view.outcome(), view.outcomeSummary()).replaceWith(1)))
+                .collect().asList().map(published -> published.stream().mapToInt(Integer::intValue).sum());
+    }
+}
