@@ -144,7 +144,12 @@ public final class WorkerClient {
         }
     }
 
-    /** Reports what the worker did with an allowed action: EXECUTED or FAILED, with a summary. */
+    /**
+     * Reports what the worker did with an allowed action: EXECUTED or FAILED, with a summary. Tried
+     * up to three times when the gateway cannot be reached or answers 5xx: the gateway answers the
+     * same report again as it did the first, so a retry never doubles it. A different outcome reported
+     * earlier for the action is a {@link GatewayException} with status 409.
+     */
     public void reportOutcome(String actionId, boolean executed, String summary) {
         String body;
         try {
