@@ -28,4 +28,19 @@ class KnownNoiseTest {
                 "This Gauge has been already registered (MeterId{name='postgresql.queue.size'})")), "another logger's words pass");
         assertTrue(filter.isLoggable(record(KnownNoise.METER_REGISTRY, null)));
     }
+
+    @Test
+    void aCommitCutShortByTheConsumerClosingIsDroppedAndAnyOtherFailedCommitPasses() {
+        KnownNoise filter = new KnownNoise();
+        String failed = "SRMSG18252: Failed to commit %s, it will be re-attempted"; // the pattern, as jboss-logging hands it over
+        LogRecord closing = record(KnownNoise.KAFKA_CONNECTOR, failed);
+        closing.setThrown(new org.apache.kafka.common.errors.WakeupException());
+        assertFalse(filter.isLoggable(closing));
+        LogRecord timedOut = record(KnownNoise.KAFKA_CONNECTOR, failed);
+        timedOut.setThrown(new org.apache.kafka.common.errors.TimeoutException("Timeout of 60000ms expired before committing"));
+        assertTrue(filter.isLoggable(timedOut), "a commit that failed for any other reason is worth a look");
+        LogRecord other = record(KnownNoise.KAFKA_CONNECTOR, "SRMSG18229: Unable to read a record from Kafka topic 'orgos.actions'");
+        other.setThrown(new org.apache.kafka.common.errors.WakeupException());
+        assertTrue(filter.isLoggable(other));
+    }
 }
