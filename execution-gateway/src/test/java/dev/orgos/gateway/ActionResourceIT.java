@@ -430,13 +430,7 @@ class ActionResourceIT {
     @Test
     void aVerdictWhoseDatabaseConnectionDropsIsAppliedOnceItCanBeAndTheStreamGoesOn() throws Exception {
         String id = post(token, "{\"actionType\":\"refund.issue\",\"amount\":900}", null);
-        var infra = OrgosInfrastructure.endpoints(null);
-        try (var lock = java.sql.DriverManager.getConnection(infra.jdbcUrl("orgos_gateway"), infra.pgUser(), infra.pgPassword())) {
-            lock.setAutoCommit(false);
-            try (var st = lock.prepareStatement("SELECT 1 FROM action_state WHERE action_id = ? FOR UPDATE")) {
-                st.setString(1, id);
-                st.executeQuery();
-            }
+        try (var lock = lockRow(id)) {
             verdict(id, VerdictStatus.AUTONOMOUS, Instant.now().plusSeconds(1));
             String blocked = "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' "
                     + "AND query LIKE 'INSERT INTO action_state AS s%'";
@@ -546,6 +540,18 @@ class ActionResourceIT {
         assertEquals(Boolean.FALSE, outcomePublished(recent), "a report this recent may still be being published by its replica");
     }
 
+    /** A connection holding the action's row locked, in a transaction of its own, until it rolls back or closes. */
+    private static java.sql.Connection lockRow(String actionId) throws java.sql.SQLException {
+        var infra = OrgosInfrastructure.endpoints(null);
+        var lock = java.sql.DriverManager.getConnection(infra.jdbcUrl("orgos_gateway"), infra.pgUser(), infra.pgPassword());
+        lock.setAutoCommit(false);
+        try (var st = lock.prepareStatement("SELECT 1 FROM action_state WHERE action_id = ? FOR UPDATE")) {
+            st.setString(1, actionId);
+            st.executeQuery();
+        }
+        return lock;
+    }
+
     /** An allowed action whose outcome was recorded {@code minutesAgo} and not published, as a replica that stopped in between leaves it. */
     private String recordedNotPublished(String summary, int minutesAgo) {
         String id = post(token, "{\"actionType\":\"refund.issue\",\"amount\":12}", null);
@@ -567,26 +573,23 @@ class ActionResourceIT {
      * A report the database cannot record in time (its row held by another transaction, here one
      * opened by hand) is cancelled by the database itself (the connections' statement timeout, shorter
      * than the gateway's own bound), so the worker's 503 means what it says: nothing was recorded, and
-     * the retry is the report that counts. Were the statement only abandoned by the gateway, it would
-     * commit once the lock went, and the retry would be refused as a second report of an outcome that
-     * was never published.
+     * the next report is the one that counts. Were the statement only abandoned by the gateway, it would
+     * commit once the lock went, and a corrected report would be refused as a second one.
      */
     @Test
     void anOutcomeTheDatabaseCannotRecordInTimeIsRefusedWith503AndRecordsNothing() throws Exception {
         String id = post(token, "{\"actionType\":\"refund.issue\",\"amount\":11}", null);
-        String report = "{\"status\":\"FAILED\",\"summary\":\"card declined\"}";
-        var infra = OrgosInfrastructure.endpoints(null);
-        try (var lock = java.sql.DriverManager.getConnection(infra.jdbcUrl("orgos_gateway"), infra.pgUser(), infra.pgPassword())) {
-            lock.setAutoCommit(false);
-            try (var st = lock.prepareStatement("SELECT 1 FROM action_state WHERE action_id = ? FOR UPDATE")) {
-                st.setString(1, id);
-                st.executeQuery();
-            }
-            given().auth().oauth2(token).contentType("application/json").body(report).post("/v1/actions/" + id + "/outcome")
+        try (var lock = lockRow(id)) {
+            given().auth().oauth2(token).contentType("application/json").body("{\"status\":\"FAILED\",\"summary\":\"card declined\"}")
+                    .post("/v1/actions/" + id + "/outcome")
                     .then().statusCode(503).header("Retry-After", "1")
                     .body("detail", org.hamcrest.Matchers.containsString("statement timeout"));
             lock.rollback();
         }
+        Awaitility.await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() -> db.preparedQuery(
+                "SELECT outcome FROM action_state WHERE action_id = $1").execute(io.vertx.mutiny.sqlclient.Tuple.of(id))
+                .await().atMost(Duration.ofSeconds(5)).iterator().next().getString(0) == null);
+        String report = "{\"status\":\"FAILED\",\"summary\":\"card declined twice\"}";
         given().auth().oauth2(token).contentType("application/json").body(report).post("/v1/actions/" + id + "/outcome")
                 .then().statusCode(202);
         kafka.<dev.orgos.schema.ActionOutcome>await(Topics.OUTCOMES.topic(), r -> r.value().getActionId().equals(id),
