@@ -524,6 +524,30 @@ class ActionResourceIT {
         assertEquals(Boolean.TRUE, outcomePublished(id));
     }
 
+    /**
+     * Workers report at once, on one replica: each report is recorded and published. The outcomes
+     * channel holds one Kafka transaction at a time and refuses a second while one is open, which
+     * answered all but one of such reports 503.
+     */
+    @Test
+    void outcomesReportedAtOnceAreEachRecordedAndPublished() throws Exception {
+        List<String> ids = java.util.stream.IntStream.range(0, 16)
+                .mapToObj(i -> post(token, "{\"actionType\":\"refund.issue\",\"amount\":" + (20 + i) + "}", null)).toList();
+        var http = java.net.http.HttpClient.newHttpClient();
+        var answers = ids.stream().map(id -> http.sendAsync(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                                io.restassured.RestAssured.baseURI + ":" + io.restassured.RestAssured.port + "/v1/actions/" + id + "/outcome"))
+                        .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"status\":\"FAILED\",\"summary\":\"card declined\"}")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString())).toList();
+        for (var answer : answers) {
+            var r = answer.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals(202, r.statusCode(), r.body());
+        }
+        var published = kafka.<dev.orgos.schema.ActionOutcome>await(Topics.OUTCOMES.topic(), r -> ids.contains(r.value().getActionId()),
+                l -> l.stream().map(r -> r.value().getActionId()).distinct().count() == ids.size(), Duration.ofSeconds(30));
+        assertEquals(java.util.Set.copyOf(ids), published.stream().map(r -> r.value().getActionId()).collect(java.util.stream.Collectors.toSet()));
+    }
+
     @jakarta.inject.Inject
     dev.orgos.gateway.action.OutcomeReports reports;
 

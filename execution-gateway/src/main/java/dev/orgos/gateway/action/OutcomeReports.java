@@ -18,9 +18,12 @@ import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import org.apache.avro.specific.SpecificRecord;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.jboss.logging.Logger;
@@ -107,12 +110,67 @@ public class OutcomeReports {
                 }));
     }
 
-    /** Both records or neither. */
+    /** A report's records, waiting for a transaction. */
+    private record Pending(List<KafkaRecord<String, ? extends SpecificRecord>> records, CompletableFuture<Void> sent,
+                           io.vertx.core.Context context) {
+    }
+
+    private final ArrayDeque<Pending> waiting = new ArrayDeque<>();
+    private boolean inTransaction;
+
+    /**
+     * Both records or neither. The channel's producer holds one transaction at a time and refuses a
+     * second while one is open ("a transaction is already in progress"): two workers reporting at
+     * once had one of them answered 503. So reports wait here, and those that waited go out together
+     * in the next transaction, all or none of them.
+     */
     private Uni<Void> send(List<KafkaRecord<String, ? extends SpecificRecord>> records) {
-        return outcomes.get().withTransaction(tx -> {
-            records.forEach(r -> tx.send((KafkaRecord<String, SpecificRecord>) (KafkaRecord<?, ?>) r));
-            return Uni.createFrom().voidItem();
+        return Uni.createFrom().completionStage(() -> {
+            Pending p = new Pending(records, new CompletableFuture<>(), io.vertx.core.Vertx.currentContext());
+            synchronized (this) {
+                waiting.add(p);
+            }
+            next();
+            return p.sent();
         });
+    }
+
+    private void next() {
+        List<Pending> taken;
+        synchronized (this) {
+            if (inTransaction || waiting.isEmpty()) {
+                return;
+            }
+            inTransaction = true;
+            taken = new ArrayList<>(waiting);
+            waiting.clear();
+        }
+        Uni<Void> transaction;
+        try {
+            transaction = outcomes.get().withTransaction(tx -> {
+                taken.forEach(p -> p.records().forEach(r -> tx.send((KafkaRecord<String, SpecificRecord>) (KafkaRecord<?, ?>) r)));
+                return Uni.createFrom().voidItem();
+            });
+        } catch (RuntimeException e) {
+            transaction = Uni.createFrom().failure(e);
+        }
+        transaction.subscribe().with(ok -> finished(taken, null), e -> finished(taken, e));
+    }
+
+    private void finished(List<Pending> taken, Throwable failure) {
+        synchronized (this) {
+            inTransaction = false;
+        }
+        for (Pending p : taken) {
+            Runnable answer = failure == null ? () -> p.sent().complete(null) : () -> p.sent().completeExceptionally(failure);
+            if (p.context() == null) {
+                answer.run();
+            } else {
+                p.context().runOnContext(v -> answer.run());
+            }
+        }
+        // the next transaction begins on an event loop, as the channel's transactions expect
+        vertx.runOnContext(this::next);
     }
 
     private static String anchor(ActionView view) {
