@@ -556,7 +556,8 @@ class ActionResourceIT {
     void anOutcomeRecordedButNotPublishedLongAgoIsPublishedByTheSweep() {
         String recent = recordedNotPublished("refunded 14 EUR", 0);
         String old = recordedNotPublished("refunded 15 EUR", 1);
-        assertTrue(reports.sweep().await().atMost(Duration.ofSeconds(20)) >= 1);
+        // its effect is checked, not its count: the sweep on this replica's timer may have taken it first
+        reports.sweep().await().atMost(Duration.ofSeconds(20));
         var facts = kafka.<dev.orgos.schema.AccountabilityFact>await(Topics.FACTS.topic(), r -> old.equals(r.value().getActionId()),
                 l -> !l.isEmpty(), Duration.ofSeconds(20));
         assertEquals(dev.orgos.schema.FactType.OUTCOME_REPORTED, facts.get(0).value().getFactType());
