@@ -109,7 +109,7 @@ public class ActionStore {
      * (application.properties) is shorter, so nothing commits after its caller was told it failed.
      */
     private static <T> Uni<T> bounded(Uni<T> roundTrip, String what) {
-        return roundTrip.ifNoItem().after(ROUND_TRIP_LIMIT).failWith(() -> new StatementBatcher.RoundTripTimeout(what, ROUND_TRIP_LIMIT));
+        return StatementBatcher.bounded(roundTrip, what, ROUND_TRIP_LIMIT);
     }
 
     /**
@@ -284,13 +284,14 @@ public class ActionStore {
     }
 
     /** Actions whose outcome was recorded longer than {@code olderThan} ago and is not known to be published, oldest first. */
-    public Uni<List<String>> unpublishedOutcomes(java.time.Duration olderThan) {
-        return bounded(db.preparedQuery("SELECT action_id FROM action_state WHERE outcome_published = false AND outcome_at < now() - make_interval(secs => $1) "
-                        + "ORDER BY outcome_at LIMIT 100").execute(Tuple.of((double) olderThan.toMillis() / 1000))
+    public Uni<List<ActionView>> unpublishedOutcomes(java.time.Duration olderThan) {
+        return bounded(db.preparedQuery("SELECT " + COLUMNS + " FROM action_state WHERE outcome_published = false "
+                        + "AND outcome_at < now() - make_interval(secs => $1) ORDER BY outcome_at LIMIT 100")
+                .execute(Tuple.of((double) olderThan.toMillis() / 1000))
                 .map(rows -> {
-                    List<String> ids = new java.util.ArrayList<>();
-                    rows.forEach(r -> ids.add(r.getString("action_id")));
-                    return ids;
+                    List<ActionView> views = new java.util.ArrayList<>();
+                    rows.forEach(r -> views.add(view(r)));
+                    return views;
                 }), "looking for unpublished outcomes");
     }
 

@@ -204,10 +204,8 @@ public class OutcomeReports {
      * replica stopped in between and the worker did not retry. Answers how many were published.
      */
     public Uni<Integer> sweep() {
-        return store.unpublishedOutcomes(SWEEP_EVERY).onItem().transformToMulti(ids -> Multi.createFrom().iterable(ids))
-                .onItem().transformToUniAndConcatenate(id -> store.find(id).chain(view -> view == null || view.outcome() == null
-                        ? Uni.createFrom().item(0)
-                        : publish(view, view.outcome(), view.outcomeSummary()).replaceWith(1)))
-                .collect().asList().map(published -> published.stream().mapToInt(Integer::intValue).sum());
+        return store.unpublishedOutcomes(SWEEP_EVERY).onItem().transformToMulti(views -> Multi.createFrom().iterable(views))
+                .onItem().transformToUniAndConcatenate(view -> publish(view, view.outcome(), view.outcomeSummary()))
+                .collect().asList().map(List::size);
     }
 }

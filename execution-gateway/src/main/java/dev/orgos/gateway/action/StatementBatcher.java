@@ -71,7 +71,12 @@ final class StatementBatcher<I, O> {
     }
 
     private <T> Uni<T> bounded(Uni<T> roundTrip) {
-        return roundTrip.ifNoItem().after(roundTripLimit).failWith(() -> new RoundTripTimeout(what, roundTripLimit));
+        return bounded(roundTrip, what, roundTripLimit);
+    }
+
+    /** A round trip that fails with {@link RoundTripTimeout} once it has taken longer than {@code limit}. */
+    static <T> Uni<T> bounded(Uni<T> roundTrip, String what, java.time.Duration limit) {
+        return roundTrip.ifNoItem().after(limit).failWith(() -> new RoundTripTimeout(what, limit));
     }
 
     Uni<O> submit(I item) {
