@@ -31,7 +31,7 @@ public final class Ports {
         int highest = ephemeralStart() - 1;
         for (int attempt = 0; attempt < 100 && highest > LOWEST; attempt++) {
             int port = LOWEST + RANDOM.nextInt(highest - LOWEST + 1);
-            if (!HANDED_OUT.contains(port) && bindable(port) && HANDED_OUT.add(port)) {
+            if (!HANDED_OUT.contains(port) && isFree(port) && HANDED_OUT.add(port)) {
                 return port;
             }
         }
@@ -43,7 +43,8 @@ public final class Ports {
         }
     }
 
-    private static boolean bindable(int port) {
+    /** Whether {@code port} can be bound on 127.0.0.1 now. */
+    public static boolean isFree(int port) {
         try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
             return true;
         } catch (IOException e) {

@@ -3,11 +3,10 @@ package dev.orgos.cli.mesh;
 import dev.orgos.infra.DevTokens;
 import dev.orgos.infra.Endpoints;
 import dev.orgos.infra.LocalInfrastructure;
+import dev.orgos.infra.Ports;
 import dev.orgos.infra.Processes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -89,7 +88,7 @@ public final class Mesh implements AutoCloseable {
                         : "Starting " + services.stream().map(x -> x.module).toList() + "...");
             }
             for (Service s : Service.values()) {
-                int port = preferDefaultPorts && free(s.defaultPort) ? s.defaultPort : freePort();
+                int port = preferDefaultPorts && Ports.isFree(s.defaultPort) ? s.defaultPort : Ports.free();
                 mesh.ports.put(s, port);
                 if (services.contains(s)) {
                     mesh.processes.put(s, mesh.launch(s, s.module, port, publicKey, config));
@@ -308,7 +307,7 @@ public final class Mesh implements AutoCloseable {
      * member of its consumer group), on a port of its own, with a log of its own.
      */
     public Replica startReplica(Service s) {
-        int port = freePort();
+        int port = Ports.free();
         String name = s.module + "-" + (extras.size() + 2);
         Path publicKey = workDir.resolve("keys").resolve("jwt-public.pem");
         Process p = launch(s, name, port, publicKey, serviceConfig);
@@ -365,17 +364,5 @@ public final class Mesh implements AutoCloseable {
 
     static String java() {
         return ProcessHandle.current().info().command().orElse("java");
-    }
-
-    private static boolean free(int port) {
-        try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private static int freePort() {
-        return dev.orgos.infra.Ports.free();
     }
 }
