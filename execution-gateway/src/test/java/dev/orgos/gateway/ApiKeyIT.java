@@ -97,4 +97,33 @@ class ApiKeyIT {
                 .when().post("/v1/api-keys").then().statusCode(400).body("errors.field", hasItem("agentId"));
         given().contentType("application/json").body("{\"agentId\":\"x\"}").when().post("/v1/api-keys").then().statusCode(401);
     }
+
+    /**
+     * A key the gateway cannot check (here the keys' table held by another transaction, opened by
+     * hand, so that the lookup waits until the database cancels it) is not a refused key: the agent is
+     * told to come back (503 with Retry-After), not that its credential is bad, and a later request
+     * with the same key goes through.
+     */
+    @Test
+    void aKeyTheDatabaseCannotCheckInTimeIsAnsweredWith503NotWith401() throws Exception {
+        String key = issue("patient-bot");
+        var infra = OrgosInfrastructure.endpoints(null);
+        try (var lock = java.sql.DriverManager.getConnection(infra.jdbcUrl("orgos_gateway"), infra.pgUser(), infra.pgPassword())) {
+            lock.setAutoCommit(false);
+            try (var st = lock.createStatement()) {
+                st.execute("LOCK TABLE agent_api_key IN ACCESS EXCLUSIVE MODE");
+            }
+            given().header("X-API-Key", key).contentType("application/json").body(action("wait-" + UUID.randomUUID()))
+                    .when().post("/v1/actions").then().statusCode(503)
+                    .contentType("application/problem+json")
+                    .header("Retry-After", org.hamcrest.Matchers.notNullValue())
+                    .body("detail", org.hamcrest.Matchers.containsString("API key"));
+            // the same on the REST layer's endpoints as on the plain routes'
+            given().header("X-API-Key", key).contentType("application/json").body("{\"status\":\"EXECUTED\"}")
+                    .when().post("/v1/actions/nothing-here/outcome").then().statusCode(503).contentType("application/problem+json");
+            lock.rollback();
+        }
+        given().header("X-API-Key", key).contentType("application/json").body(action("wait-" + UUID.randomUUID()))
+                .when().post("/v1/actions").then().statusCode(202);
+    }
 }

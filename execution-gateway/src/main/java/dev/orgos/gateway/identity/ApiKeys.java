@@ -1,5 +1,6 @@
 package dev.orgos.gateway.identity;
 
+import dev.orgos.service.problem.CredentialCheckUnavailable;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.pgclient.PgPool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -30,6 +31,12 @@ import java.util.regex.Pattern;
 public class ApiKeys {
     private static final Pattern FORMAT = Pattern.compile("orgos_ak_([0-9a-f]{16})_([A-Za-z0-9_-]{43})");
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(ApiKeys.class);
+    /**
+     * How long a key's lookup may take. The connections' statement timeout (9 s) cancels a slow
+     * statement first; this bounds an answer lost on the way, which would otherwise hold the request.
+     */
+    private static final java.time.Duration LOOKUP_LIMIT = java.time.Duration.ofSeconds(10);
 
     @Inject
     PgPool db;
@@ -59,6 +66,11 @@ public class ApiKeys {
     }
 
     /** The agent a presented key belongs to, or null when it is malformed, unknown or revoked. */
+    /**
+     * The agent a presented key belongs to; null when it is not a valid key (malformed, unknown,
+     * revoked, or a wrong secret). Fails with {@link CredentialCheckUnavailable} when the database
+     * does not answer (in {@link #LOOKUP_LIMIT}) or fails: that is not a refusal.
+     */
     public Uni<String> agentOf(String presented) {
         Matcher m = presented == null ? null : FORMAT.matcher(presented.trim());
         if (m == null || !m.matches()) {
@@ -74,6 +86,13 @@ public class ApiKeys {
                         }
                     }
                     return null;
+                })
+                .ifNoItem().after(LOOKUP_LIMIT).failWith(() -> new java.util.concurrent.TimeoutException(
+                        "the database did not answer within " + LOOKUP_LIMIT.toMillis() + " ms"))
+                .onFailure().transform(e -> {
+                    LOG.warnf("An agent's API key (id %s) could not be checked, so its request is answered 503: %s", m.group(1),
+                            e.getMessage());
+                    return new CredentialCheckUnavailable("The API key could not be checked just now (" + e.getMessage() + ")", e);
                 });
     }
 
