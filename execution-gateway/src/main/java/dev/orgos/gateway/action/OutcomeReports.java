@@ -84,9 +84,16 @@ public class OutcomeReports {
         });
     }
 
-    /** A report of executing an action that was not allowed: a violation, in the ledger. */
+    /**
+     * A report of executing an action that was not allowed: a violation, in the ledger. Its id is
+     * derived from the report and the verdict it broke, as an outcome's is: a client's retry of a
+     * report whose answer it did not hear is sealed once, while the same report against a later
+     * verdict (pending, then rejected) is a violation of its own.
+     */
     public Uni<Void> violation(ActionView view, String reportedStatus, String summary) {
-        AccountabilityFact violation = fact(view, FactType.VIOLATION_RECORDED, UUID.randomUUID().toString(),
+        String eventId = UUID.nameUUIDFromBytes(("violation\n" + view.actionId() + "\n" + view.status() + "\n" + reportedStatus + "\n"
+                + summary).getBytes(StandardCharsets.UTF_8)).toString();
+        AccountabilityFact violation = fact(view, FactType.VIOLATION_RECORDED, eventId,
                 "Agent " + view.agentId() + " reported executing " + view.actionType() + " although its verdict is " + view.status()
                         + ": " + summary, Map.of("reportedStatus", reportedStatus, "verdict", view.status()));
         return send(List.of(KafkaRecord.of(Topics.FACTS.topic(), view.actionId(), violation)));
