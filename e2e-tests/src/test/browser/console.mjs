@@ -171,6 +171,7 @@ await run(async (browser) => {
     const report = await page.locator('table.replay').textContent();
     expect(report.includes('refunds'), 'the replay report has no refunds row');
     expect((await page.locator('main').textContent()).includes('version 3'), 'the replayed candidate is not named');
+    expect((await page.locator('main').textContent()).includes('recorded since'), 'the replay\'s window (--since) is not shown');
     await shot('09-charter');
   });
 

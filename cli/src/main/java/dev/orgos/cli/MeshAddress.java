@@ -35,8 +35,17 @@ public final class MeshAddress {
      * Reads every committed record of a topic, from the beginning to its end as it was when the
      * read began, in partition order, handing each value (with its record time) to the sink.
      */
-    @SuppressWarnings("unchecked")
     public <V> void readAll(String topic, java.util.function.BiConsumer<V, java.time.Instant> sink) {
+        readSince(topic, null, sink);
+    }
+
+    /**
+     * As {@link #readAll}, from the first record of each partition timed at or after {@code since}
+     * (all of it when null): the broker finds the offset from its time index, so the records before
+     * are not read at all.
+     */
+    @SuppressWarnings("unchecked")
+    public <V> void readSince(String topic, java.time.Instant since, java.util.function.BiConsumer<V, java.time.Instant> sink) {
         Properties p = dev.orgos.schema.Clients.reader(bootstrap(), registryApi());
         p.put("max.poll.records", "5000");
         p.put("fetch.max.bytes", "52428800");
@@ -44,8 +53,14 @@ public final class MeshAddress {
             var tps = c.partitionsFor(topic, java.time.Duration.ofSeconds(30)).stream()
                     .map(i -> new org.apache.kafka.common.TopicPartition(i.topic(), i.partition())).toList();
             c.assign(tps);
-            c.seekToBeginning(tps);
             var end = c.endOffsets(tps);
+            if (since == null) {
+                c.seekToBeginning(tps);
+            } else {
+                var found = c.offsetsForTimes(tps.stream().collect(java.util.stream.Collectors.toMap(tp -> tp, tp -> since.toEpochMilli())));
+                // no record that late in a partition: nothing of it to read
+                tps.forEach(tp -> c.seek(tp, found.get(tp) == null ? end.get(tp) : found.get(tp).offset()));
+            }
             while (tps.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
                 for (var r : c.poll(java.time.Duration.ofMillis(500))) {
                     if (r.value() != null) {

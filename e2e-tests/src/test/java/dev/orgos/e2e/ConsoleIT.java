@@ -68,7 +68,7 @@ class ConsoleIT {
         kafka.<dev.orgos.schema.RoutingDecision>await(dev.orgos.schema.Topics.DECISIONS.topic(),
                 r -> r.value().getActionId().startsWith(run), l -> l.size() >= 3, Duration.ofSeconds(60));
         int replay = new picocli.CommandLine(new dev.orgos.cli.Orgos()).execute("charter", "replay", "--candidate", v3.toString(),
-                "--bootstrap", mesh.endpoints().kafkaBootstrap(), "--registry", mesh.endpoints().registryUrl(),
+                "--since", "1h", "--bootstrap", mesh.endpoints().kafkaBootstrap(), "--registry", mesh.endpoints().registryUrl(),
                 "--report", mesh.replayReport().toString());
         assertEquals(0, replay, "charter replay");
         BrowserScript.run("console.mjs", Map.of(

@@ -1,15 +1,12 @@
 package dev.orgos.cli.charter;
 
 import dev.orgos.cli.MeshAddress;
-import dev.orgos.governance.charter.Budget;
 import dev.orgos.governance.charter.Charter;
 import dev.orgos.governance.charter.CharterException;
 import dev.orgos.governance.charter.CharterParser;
-import dev.orgos.governance.decision.CharterEvaluator;
-import dev.orgos.governance.decision.Decision;
 import dev.orgos.governance.decision.Outcome;
 import dev.orgos.governance.decision.ProposedAction;
-import dev.orgos.governance.decision.RollingWindow;
+import dev.orgos.governance.replay.CharterReplay;
 import dev.orgos.schema.ActionProposed;
 import dev.orgos.schema.RoutingDecision;
 import dev.orgos.schema.Topics;
@@ -19,10 +16,8 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.function.BiConsumer;
 import picocli.CommandLine.Command;
@@ -46,12 +41,20 @@ public final class ReplayCommand implements Callable<Integer> {
                     + ".orgos/up/replay-report.json, else .orgos/replay-report.json).")
     Path report;
 
+    @Option(names = "--since", paramLabel = "WHEN", converter = Since.class,
+            description = {"Replay only the actions recorded since then: a time ago (24h, 7d, 90m, PT12H) or an instant "
+                    + "(2026-11-20T00:00:00Z). Default: everything the actions topic still holds. The candidate's budgets "
+                    + "start empty at that point."})
+    Instant since;
+
     @Mixin
     MeshAddress mesh;
 
-    private static final List<Outcome> STRICTNESS = List.of(Outcome.AUTONOMOUS, Outcome.ESCALATE, Outcome.REJECT);
-
     record Recorded(Instant at, ActionProposed action) {
+    }
+
+    /** What replay needs of a recorded decision; the decision itself (its fired rules, its reason) would only take memory. */
+    record Decided(Outcome outcome, String pathwayId, long charterVersion) {
     }
 
     @Override
@@ -67,48 +70,47 @@ public final class ReplayCommand implements Callable<Integer> {
             e.problems().forEach(p -> System.out.println("  " + p));
             return 1;
         }
-        Map<String, RoutingDecision> decided = new HashMap<>();
+        Map<String, Decided> decided = new HashMap<>();
         List<Recorded> actions = new ArrayList<>();
         try {
-            readAll(Topics.DECISIONS.topic(), (RoutingDecision d, Instant at) -> decided.put(d.getActionId(), d), "decisions");
-            readAll(Topics.ACTIONS.topic(), (ActionProposed a, Instant at) -> actions.add(new Recorded(at, a)), "actions");
+            readAll(Topics.DECISIONS.topic(), (RoutingDecision d, Instant at) -> decided.put(d.getActionId(),
+                    new Decided(Outcome.valueOf(d.getOutcome().name()), d.getPathwayId(), d.getCharterVersion())), "decisions");
+            readAll(Topics.ACTIONS.topic(), (ActionProposed a, Instant at) -> {
+                if (decided.containsKey(a.getActionId())) {
+                    actions.add(new Recorded(at, a)); // one not decided (yet) has nothing to compare with
+                }
+            }, "actions");
         } catch (RuntimeException e) {
             System.err.println("orgos charter replay: cannot read the mesh: " + e.getMessage());
             return 2;
         }
+        // a stable sort: actions recorded in the same millisecond keep their partition's order
         actions.sort((a, b) -> a.at().compareTo(b.at()));
-        CharterEvaluator evaluator = new CharterEvaluator(charter);
-        Map<String, RollingWindow> budgets = new HashMap<>();
-        Map<String, Row> rows = new TreeMap<>();
-        int replayed = 0;
+        CharterReplay replay = new CharterReplay(charter, examples);
         for (Recorded r : actions) {
             ActionProposed a = r.action();
-            RoutingDecision before = decided.get(a.getActionId());
-            if (before == null) {
-                continue; // not decided (yet): nothing to compare with
-            }
+            Decided before = decided.get(a.getActionId());
             ProposedAction core = new ProposedAction(a.getActionId(), a.getAgentId(), a.getActionType(), a.getAmount(),
                     a.getConfidence(), a.getRiskScore(), a.getReversible(), a.getTargetSystem(), new HashMap<>(a.getParameters()));
-            Decision after = evaluator.evaluate(core, r.at(),
-                    (agent, pathway, budget, window, now) -> budgets.computeIfAbsent(agent + "|" + pathway + "|" + budget,
-                            k -> new RollingWindow()).usage(now, window));
-            if (after.outcome() == Outcome.AUTONOMOUS) {
-                for (Budget b : charter.pathway(after.pathwayId()).orElseThrow().budgets()) {
-                    budgets.computeIfAbsent(a.getAgentId() + "|" + after.pathwayId() + "|" + b.id(), k -> new RollingWindow())
-                            .add(r.at(), a.getAmount() == null ? 0 : a.getAmount());
-                }
-            }
-            replayed++;
-            String pathway = after.pathwayId() != null ? after.pathwayId()
-                    : before.getPathwayId() != null ? before.getPathwayId() : "(no pathway)";
-            rows.computeIfAbsent(pathway, k -> new Row()).add(a, Outcome.valueOf(before.getOutcome().name()), after, examples);
+            replay.replay(r.at(), core, before.outcome(), before.pathwayId());
         }
-        long inForce = decided.values().stream().mapToLong(RoutingDecision::getCharterVersion).max().orElse(0);
-        System.out.printf("Replayed %d recorded decisions against candidate '%s' version %d (%s); the latest recorded decisions "
-                + "were made under version %d.%n%n", replayed, charter.id(), charter.version(), charter.digest(), inForce);
+        int replayed = replay.replayed();
+        Map<String, CharterReplay.PathwayChanges> rows = replay.byPathway();
+        long inForce = decided.values().stream().mapToLong(Decided::charterVersion).max().orElse(0);
+        System.out.printf("Replayed %d recorded decisions%s against candidate '%s' version %d (%s); the latest recorded decisions "
+                + "were made under version %d.%n", replayed, since == null ? "" : " since " + since, charter.id(), charter.version(),
+                charter.digest(), inForce);
+        if (replay.resubmissions() > 0) {
+            System.out.printf("%d resubmitted action(s) were counted once, as the router decided them once.%n", replay.resubmissions());
+        }
+        if (since != null) {
+            System.out.println("The candidate's budgets start empty at " + since + ": what agents spent before then is not counted.");
+        }
+        System.out.println();
         System.out.printf("  %-20s %8s %10s %9s %7s%n", "pathway", "actions", "unchanged", "stricter", "looser");
-        rows.forEach((pathway, row) -> System.out.printf("  %-20s %8d %10d %9d %7d%n", pathway, row.total, row.unchanged, row.stricter, row.looser));
-        rows.forEach((pathway, row) -> row.examples.forEach((direction, lines) -> {
+        rows.forEach((pathway, row) -> System.out.printf("  %-20s %8d %10d %9d %7d%n", pathway, row.total(), row.unchanged(), row.stricter(),
+                row.looser()));
+        rows.forEach((pathway, row) -> row.examples().forEach((direction, lines) -> {
             System.out.printf("%n  %s, %s:%n", pathway, direction);
             lines.forEach(l -> System.out.println("    " + l));
         }));
@@ -119,7 +121,7 @@ public final class ReplayCommand implements Callable<Integer> {
     }
 
     /** The same report as JSON, for the console's charter page and for review tools. */
-    private void writeReport(Charter charter, int replayed, long inForce, Map<String, Row> rows) {
+    private void writeReport(Charter charter, int replayed, long inForce, Map<String, CharterReplay.PathwayChanges> rows) {
         Path home = dev.orgos.cli.Orgos.home();
         Path file = report != null ? report : java.nio.file.Files.isRegularFile(home.resolve(".orgos/up/endpoints.properties"))
                 ? home.resolve(".orgos/up/replay-report.json") : home.resolve(".orgos/replay-report.json");
@@ -127,12 +129,15 @@ public final class ReplayCommand implements Callable<Integer> {
         json.put("candidateFile", candidate.toString()).put("charterId", charter.id()).put("version", charter.version())
                 .put("digest", charter.digest()).put("replayedAt", Instant.now().toString()).put("replayed", replayed)
                 .put("inForceVersion", inForce);
+        if (since != null) {
+            json.put("since", since.toString());
+        }
         var pathways = json.putArray("pathways");
         rows.forEach((pathway, row) -> {
-            var p = pathways.addObject().put("pathway", pathway).put("total", row.total).put("unchanged", row.unchanged)
-                    .put("stricter", row.stricter).put("looser", row.looser);
+            var p = pathways.addObject().put("pathway", pathway).put("total", row.total()).put("unchanged", row.unchanged())
+                    .put("stricter", row.stricter()).put("looser", row.looser());
             var ex = p.putArray("examples");
-            row.examples.forEach((direction, lines) -> lines.forEach(l -> ex.addObject().put("direction", direction).put("example", l)));
+            row.examples().forEach((direction, lines) -> lines.forEach(l -> ex.addObject().put("direction", direction).put("example", l)));
         });
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
@@ -143,42 +148,44 @@ public final class ReplayCommand implements Callable<Integer> {
         }
     }
 
-    static final class Row {
-        int total;
-        int unchanged;
-        int stricter;
-        int looser;
-        final Map<String, List<String>> examples = new LinkedHashMap<>();
-
-        void add(ActionProposed a, Outcome before, Decision after, int maxExamples) {
-            total++;
-            int cmp = Integer.compare(STRICTNESS.indexOf(after.outcome()), STRICTNESS.indexOf(before));
-            if (cmp == 0) {
-                unchanged++;
-                return;
-            }
-            String direction = before + " -> " + after.outcome() + (cmp > 0 ? " (stricter)" : " (looser)");
-            if (cmp > 0) {
-                stricter++;
-            } else {
-                looser++;
-            }
-            List<String> list = examples.computeIfAbsent(direction, k -> new ArrayList<>());
-            if (list.size() < maxExamples) {
-                list.add(a.getActionId() + " " + a.getActionType() + " by " + a.getAgentId()
-                        + (a.getAmount() == null ? "" : " (amount " + a.getAmount() + ")") + ": " + after.reason());
-            }
-        }
-    }
-
-    /** Reads a whole topic, saying how far it got on long reads. */
+    /** Reads a topic (from {@link #since}), saying how far it got on long reads. */
     private <V> void readAll(String topic, BiConsumer<V, Instant> sink, String what) {
         long[] read = {0};
-        mesh.<V>readAll(topic, (value, at) -> {
+        mesh.<V>readSince(topic, since, (value, at) -> {
             sink.accept(value, at);
             if (++read[0] % 10_000 == 0) {
                 System.err.printf("  read %d %s...%n", read[0], what);
             }
         });
+    }
+
+    /** A time ago ("24h", "7d", "90m", "30s", or ISO-8601 "PT12H", "P7D") or an instant ("2026-11-20T00:00:00Z"). */
+    static final class Since implements picocli.CommandLine.ITypeConverter<Instant> {
+        private static final java.util.regex.Pattern AGO = java.util.regex.Pattern.compile("(\\d+)([smhd])");
+
+        @Override
+        public Instant convert(String value) {
+            String v = value.trim();
+            var m = AGO.matcher(v);
+            if (m.matches()) {
+                long n = Long.parseLong(m.group(1));
+                java.time.Duration ago = switch (m.group(2)) {
+                    case "s" -> java.time.Duration.ofSeconds(n);
+                    case "m" -> java.time.Duration.ofMinutes(n);
+                    case "h" -> java.time.Duration.ofHours(n);
+                    default -> java.time.Duration.ofDays(n);
+                };
+                return Instant.now().minus(ago);
+            }
+            try {
+                if (v.startsWith("P") || v.startsWith("p")) {
+                    return Instant.now().minus(java.time.Duration.parse(v.toUpperCase(java.util.Locale.ROOT)));
+                }
+                return Instant.parse(v);
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new picocli.CommandLine.TypeConversionException("'" + value + "' is neither a time ago (24h, 7d, 90m, PT12H) "
+                        + "nor an instant (2026-11-20T00:00:00Z)");
+            }
+        }
     }
 }
