@@ -25,7 +25,10 @@ import java.util.function.Supplier;
  * if (verdict.mayProceed()) { ... }
  * }</pre>
  *
- * Submissions that fail on the network are retried with the same action id.
+ * A request the gateway could not answer (the network failed, a 5xx) or asked to repeat later
+ * (429, its rate limit) is tried again, after the {@code Retry-After} the gateway gave or else a
+ * short backoff: {@value #ATTEMPTS} attempts in all. Retries are safe: a submission carries its
+ * action id as {@code Idempotency-Key}, and an outcome report repeated is answered as the first.
  */
 public final class WorkerClient {
     private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
@@ -93,7 +96,7 @@ public final class WorkerClient {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        HttpResponse<String> r = send(request, 3);
+        HttpResponse<String> r = send(request, ATTEMPTS);
         if (r.statusCode() != 202) {
             throw new GatewayException(r.statusCode(), r.body());
         }
@@ -115,7 +118,7 @@ public final class WorkerClient {
     /** The state, waiting up to {@code waitSeconds} (at most 60) on the gateway for a final one. */
     public ActionState get(String actionId, int waitSeconds) {
         HttpResponse<String> r = send(HttpRequest.newBuilder(gateway.resolve("/v1/actions/" + actionId + "?waitSeconds=" + waitSeconds))
-                .header(authHeader, authValue.get()).timeout(Duration.ofSeconds(waitSeconds + 30L)).GET().build(), 3);
+                .header(authHeader, authValue.get()).timeout(Duration.ofSeconds(waitSeconds + 30L)).GET().build(), ATTEMPTS);
         if (r.statusCode() != 200) {
             throw new GatewayException(r.statusCode(), r.body());
         }
@@ -145,9 +148,9 @@ public final class WorkerClient {
     }
 
     /**
-     * Reports what the worker did with an allowed action: EXECUTED or FAILED, with a summary. Tried
-     * up to three times when the gateway cannot be reached or answers 5xx: the gateway answers the
-     * same report again as it did the first, so a retry never doubles it. A different outcome reported
+     * Reports what the worker did with an allowed action: EXECUTED or FAILED, with a summary. Retried
+     * as every request is (see the class): the gateway answers the same report again as it did the
+     * first, so a retry never doubles it. A different outcome reported
      * earlier for the action is a {@link GatewayException} with status 409.
      */
     public void reportOutcome(String actionId, boolean executed, String summary) {
@@ -159,18 +162,24 @@ public final class WorkerClient {
         }
         HttpResponse<String> r = send(HttpRequest.newBuilder(gateway.resolve("/v1/actions/" + actionId + "/outcome"))
                 .header(authHeader, authValue.get()).header("Content-Type", "application/json")
-                .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofString(body)).build(), 3);
+                .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofString(body)).build(), ATTEMPTS);
         if (r.statusCode() != 202) {
             throw new GatewayException(r.statusCode(), r.body());
         }
     }
 
+    /** Attempts per request, the first included. */
+    static final int ATTEMPTS = 4;
+    /** The longest a retry waits, whatever Retry-After says: a worker blocked longer should hear why. */
+    static final Duration LONGEST_WAIT = Duration.ofSeconds(30);
+
     private HttpResponse<String> send(HttpRequest request, int attempts) {
         IOException last = null;
         for (int i = 0; i < attempts; i++) {
+            HttpResponse<String> r = null;
             try {
-                HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() < 500 || i == attempts - 1) {
+                r = http.send(request, HttpResponse.BodyHandlers.ofString());
+                if (!worthRetrying(r.statusCode()) || i == attempts - 1) {
                     return r;
                 }
             } catch (IOException e) {
@@ -179,9 +188,34 @@ public final class WorkerClient {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);
             }
-            sleep(Duration.ofMillis(200L << i));
+            if (i < attempts - 1) {
+                sleep(retryAfter(r == null ? null : r.headers().firstValue("Retry-After").orElse(null), i));
+            }
         }
         throw new UncheckedIOException("the gateway could not be reached at " + gateway, last);
+    }
+
+    /** 5xx: the gateway could not do it now; 429: the agent's rate limit. Anything else is its answer. */
+    static boolean worthRetrying(int status) {
+        return status >= 500 || status == 429;
+    }
+
+    /**
+     * How long to wait before attempt {@code attempt + 1}: the gateway's {@code Retry-After} in
+     * seconds (at most {@link #LONGEST_WAIT}), else 200 ms doubled with each attempt.
+     */
+    static Duration retryAfter(String header, int attempt) {
+        if (header != null) {
+            try {
+                long seconds = Long.parseLong(header.trim());
+                if (seconds >= 0) {
+                    return Duration.ofSeconds(Math.min(seconds, LONGEST_WAIT.toSeconds()));
+                }
+            } catch (NumberFormatException e) {
+                // an HTTP date, which the gateway never sends: the backoff will do
+            }
+        }
+        return Duration.ofMillis(200L << attempt);
     }
 
     private static JsonNode read(String body) {
