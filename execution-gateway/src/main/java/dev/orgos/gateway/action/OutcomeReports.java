@@ -40,6 +40,7 @@ import org.jboss.logging.Logger;
 @Singleton
 public class OutcomeReports {
     private static final Logger LOG = Logger.getLogger(OutcomeReports.class);
+    private static final SampledLog REPORT_LOG = new SampledLog(OutcomeReports.class, "%,d more outcomes were reported");
     /**
      * How often the unpublished reports are looked for, and how old one must be to be this replica's
      * to publish. Short, because a report published again is sealed once only if it reaches the
@@ -77,6 +78,8 @@ public class OutcomeReports {
                 return publish(view, status, summary)
                         // not published: nothing recorded either, so that the worker's retry may report anew
                         .onFailure().call(e -> store.forgetOutcome(actionId))
+                        .invoke(() -> REPORT_LOG.log("Agent %s reports action %s (%s) %s: %s", view.agentId(), actionId,
+                                view.actionType(), status.toLowerCase(java.util.Locale.ROOT), summary))
                         .replaceWith(Result.RECORDED);
             }
             return store.recordedOutcome(actionId).chain(recorded -> {

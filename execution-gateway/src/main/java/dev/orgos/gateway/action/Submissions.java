@@ -39,7 +39,7 @@ public class Submissions {
     /** The header that marks a retry's 202: the original acceptance, whose action may be decided already. */
     static final String REPLAYED = "Idempotent-Replayed";
     /** One per process, whatever the scope. */
-    private static final AcceptanceLog ACCEPTANCE_LOG = new AcceptanceLog();
+    private static final SampledLog ACCEPTANCE_LOG = new SampledLog(ActionResource.class, "Accepted %,d more actions");
 
     @Inject
     GatewayMetrics metrics;
@@ -286,7 +286,7 @@ public class Submissions {
         if (key != null) {
             awaiting.acknowledged(request.actionId());
         }
-        ACCEPTANCE_LOG.accepted(request.actionId(), request.actionType(), agentId);
+        ACCEPTANCE_LOG.log("Accepted action %s (%s) from agent %s", request.actionId(), request.actionType(), agentId);
         metrics.accepted();
         answer.complete(pending(request.actionId(), traceId == null ? "" : traceId));
     }
