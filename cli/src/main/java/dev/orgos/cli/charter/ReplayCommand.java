@@ -175,11 +175,13 @@ public final class ReplayCommand implements Callable<Integer> {
                     case "h" -> java.time.Duration.ofHours(n);
                     default -> java.time.Duration.ofDays(n);
                 };
-                return Instant.now().minus(ago);
+                // to the second: the window's start is read by people, and a fraction earlier loses nothing
+                return Instant.now().minus(ago).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
             }
             try {
                 if (v.startsWith("P") || v.startsWith("p")) {
-                    return Instant.now().minus(java.time.Duration.parse(v.toUpperCase(java.util.Locale.ROOT)));
+                    return Instant.now().minus(java.time.Duration.parse(v.toUpperCase(java.util.Locale.ROOT)))
+                            .truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
                 }
                 return Instant.parse(v);
             } catch (java.time.format.DateTimeParseException e) {
