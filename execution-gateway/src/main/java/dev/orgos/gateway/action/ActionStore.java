@@ -67,7 +67,7 @@ public class ActionStore {
      * How long a round trip to the database may take before the requests in it are answered 503 (retry
      * with the same key) and the next goes: far beyond any commit, short of a worker's own timeout.
      */
-    static final java.time.Duration ROUND_TRIP_LIMIT = java.time.Duration.ofSeconds(10);
+    public static final java.time.Duration ROUND_TRIP_LIMIT = java.time.Duration.ofSeconds(10);
     private static final java.util.Comparator<Tuple> BY_ACTION_ID = java.util.Comparator.comparing(t -> t.getString(0));
     /** Claims: (agent id, key) are their first two parameters. */
     private static final java.util.Comparator<Tuple> BY_AGENT_AND_KEY = java.util.Comparator.<Tuple, String>comparing(t -> t.getString(0))

@@ -22,7 +22,7 @@ import org.jboss.logging.Logger;
  * batch would show only as slowness, every batch paying a failed round trip and then one per item. Each
  * caller's answer arrives on the caller's own Vert.x context, as if it had run its statement itself.
  */
-final class StatementBatcher<I, O> {
+public final class StatementBatcher<I, O> {
 
     private record Pending<I, O>(I item, CompletableFuture<O> answer, Context context) {
     }
@@ -75,7 +75,7 @@ final class StatementBatcher<I, O> {
     }
 
     /** A round trip that fails with {@link RoundTripTimeout} once it has taken longer than {@code limit}. */
-    static <T> Uni<T> bounded(Uni<T> roundTrip, String what, java.time.Duration limit) {
+    public static <T> Uni<T> bounded(Uni<T> roundTrip, String what, java.time.Duration limit) {
         return roundTrip.ifNoItem().after(limit).failWith(() -> new RoundTripTimeout(what, limit));
     }
 

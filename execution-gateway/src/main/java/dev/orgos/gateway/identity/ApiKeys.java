@@ -1,5 +1,7 @@
 package dev.orgos.gateway.identity;
 
+import dev.orgos.gateway.action.ActionStore;
+import dev.orgos.gateway.action.StatementBatcher;
 import dev.orgos.service.problem.CredentialCheckUnavailable;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.pgclient.PgPool;
@@ -32,11 +34,6 @@ public class ApiKeys {
     private static final Pattern FORMAT = Pattern.compile("orgos_ak_([0-9a-f]{16})_([A-Za-z0-9_-]{43})");
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(ApiKeys.class);
-    /**
-     * How long a key's lookup may take. The connections' statement timeout (9 s) cancels a slow
-     * statement first; this bounds an answer lost on the way, which would otherwise hold the request.
-     */
-    private static final java.time.Duration LOOKUP_LIMIT = java.time.Duration.ofSeconds(10);
 
     @Inject
     PgPool db;
@@ -65,11 +62,12 @@ public class ApiKeys {
                 .replaceWith(new Issued(keyId, agentId, apiKey));
     }
 
-    /** The agent a presented key belongs to, or null when it is malformed, unknown or revoked. */
     /**
      * The agent a presented key belongs to; null when it is not a valid key (malformed, unknown,
      * revoked, or a wrong secret). Fails with {@link CredentialCheckUnavailable} when the database
-     * does not answer (in {@link #LOOKUP_LIMIT}) or fails: that is not a refusal.
+     * fails or does not answer within the bound of every round trip of the gateway
+     * ({@link ActionStore#ROUND_TRIP_LIMIT}; the connections' statement timeout cancels a slow
+     * statement first, the bound catches an answer lost on the way): that is not a refusal.
      */
     public Uni<String> agentOf(String presented) {
         Matcher m = presented == null ? null : FORMAT.matcher(presented.trim());
@@ -77,8 +75,8 @@ public class ApiKeys {
             return Uni.createFrom().nullItem();
         }
         byte[] hash = sha256(presented.trim());
-        return db.preparedQuery("SELECT agent_id, secret_sha256 FROM agent_api_key WHERE key_id = $1 AND revoked_at IS NULL")
-                .execute(Tuple.of(m.group(1)))
+        return StatementBatcher.bounded(db.preparedQuery("SELECT agent_id, secret_sha256 FROM agent_api_key WHERE key_id = $1 AND revoked_at IS NULL")
+                .execute(Tuple.of(m.group(1))), "looking up an API key", ActionStore.ROUND_TRIP_LIMIT)
                 .map(rows -> {
                     for (Row r : rows) {
                         if (MessageDigest.isEqual(hash, r.getBuffer("secret_sha256").getBytes())) {
@@ -87,8 +85,6 @@ public class ApiKeys {
                     }
                     return null;
                 })
-                .ifNoItem().after(LOOKUP_LIMIT).failWith(() -> new java.util.concurrent.TimeoutException(
-                        "the database did not answer within " + LOOKUP_LIMIT.toMillis() + " ms"))
                 .onFailure().transform(e -> {
                     LOG.warnf("An agent's API key (id %s) could not be checked, so its request is answered 503: %s", m.group(1),
                             e.getMessage());

@@ -18,18 +18,18 @@ public class AuthenticationProblems {
         router.route().order(Integer.MIN_VALUE).failureHandler(ctx -> {
             Throwable failure = ctx.failure();
             if (failure instanceof AuthenticationFailedException && !ctx.response().ended()) {
-                ctx.response().setStatusCode(401).putHeader("Content-Type", Problem.MEDIA_TYPE)
-                        .putHeader("WWW-Authenticate", "Bearer")
-                        .end(io.vertx.core.json.Json.encode(java.util.Map.of("type", "about:blank", "title", "Unauthorized",
-                                "status", 401, "detail", "The credential was refused: present a valid JWT (Authorization: Bearer) "
-                                        + "or API key (X-API-Key).")));
+                answer(ctx.response().putHeader("WWW-Authenticate", "Bearer"), 401, "Unauthorized",
+                        "The credential was refused: present a valid JWT (Authorization: Bearer) or API key (X-API-Key).");
             } else if (failure instanceof CredentialCheckUnavailable unavailable && !ctx.response().ended()) {
-                ctx.response().setStatusCode(503).putHeader("Content-Type", Problem.MEDIA_TYPE).putHeader("Retry-After", "1")
-                        .end(io.vertx.core.json.Json.encode(java.util.Map.of("type", "about:blank", "title", "Service Unavailable",
-                                "status", 503, "detail", unavailable.getMessage() + "; try again.")));
+                answer(ctx.response().putHeader("Retry-After", "1"), 503, "Service Unavailable", unavailable.getMessage() + "; try again.");
             } else {
                 ctx.next();
             }
         });
+    }
+
+    private static void answer(io.vertx.core.http.HttpServerResponse response, int status, String title, String detail) {
+        response.setStatusCode(status).putHeader("Content-Type", Problem.MEDIA_TYPE).end(io.vertx.core.json.Json.encode(
+                java.util.Map.of("type", "about:blank", "title", title, "status", status, "detail", detail)));
     }
 }
