@@ -40,7 +40,6 @@ public final class CharterReplay {
     private final Map<String, RollingWindow> budgets = new HashMap<>();
     private final Set<String> replayedIds = new HashSet<>();
     private final Map<String, PathwayChanges> byPathway = new TreeMap<>();
-    private int replayed;
     private int resubmissions;
 
     /**
@@ -68,22 +67,24 @@ public final class CharterReplay {
             return false;
         }
         Decision after = evaluator.evaluate(action, at, (agent, pathway, budget, window, now) ->
-                budgets.computeIfAbsent(agent + "|" + pathway + "|" + budget, k -> new RollingWindow()).usage(now, window));
+                budget(agent, pathway, budget).usage(now, window));
         if (after.outcome() == Outcome.AUTONOMOUS && after.pathwayId() != null) {
             for (Budget b : candidate.pathway(after.pathwayId()).orElseThrow().budgets()) {
-                budgets.computeIfAbsent(action.agentId() + "|" + after.pathwayId() + "|" + b.id(), k -> new RollingWindow())
-                        .add(at, action.amount() == null ? 0 : action.amount());
+                budget(action.agentId(), after.pathwayId(), b.id()).add(at, action.amount() == null ? 0 : action.amount());
             }
         }
-        replayed++;
         String pathway = after.pathwayId() != null ? after.pathwayId() : recordedPathway != null ? recordedPathway : "(no pathway)";
         byPathway.computeIfAbsent(pathway, PathwayChanges::new).add(action, recorded, after, examplesPerDirection);
         return true;
     }
 
+    private RollingWindow budget(String agentId, String pathwayId, String budgetId) {
+        return budgets.computeIfAbsent(agentId + "|" + pathwayId + "|" + budgetId, k -> new RollingWindow());
+    }
+
     /** Actions decided again. */
     public int replayed() {
-        return replayed;
+        return replayedIds.size();
     }
 
     /** Actions given again under an id already replayed, and not counted. */
