@@ -105,6 +105,31 @@ class LedgerIT {
     }
 
     @Test
+    void aCopyArrivingAfterTheWindowOfRecentIdsIsFoundInTheDatabaseAndSealedOnce() {
+        String actionId = "act-" + UUID.randomUUID();
+        AccountabilityFact decided = fact(UUID.randomUUID().toString(), actionId, FactType.ACTION_DECIDED, "finance-ops");
+        kafka.send(Topics.FACTS.topic(), actionId, decided);
+        Awaitility.await().atMost(WAIT).untilAsserted(() ->
+                given().auth().oauth2(auditor).queryParam("actionId", actionId).get("/v1/ledger/entries").then().body("size()", equalTo(1)));
+        // more facts than the writer remembers (the tests' window is 20): the first is no longer in memory
+        String filler = "act-" + UUID.randomUUID();
+        for (int i = 0; i < 30; i++) {
+            kafka.send(Topics.FACTS.topic(), filler, fact(UUID.randomUUID().toString(), filler, FactType.VERDICT_ISSUED, "finance-ops"));
+        }
+        kafka.send(Topics.FACTS.topic(), actionId, decided); // the late copy: an outbox publishing again after a crash
+        kafka.send(Topics.FACTS.topic(), actionId, fact(UUID.randomUUID().toString(), actionId, FactType.VERDICT_ISSUED, "finance-ops"));
+
+        List<LedgerEntry> mine = kafka.<LedgerEntry>await(Topics.LEDGER.topic(), r -> actionId.equals(r.value().getActionId()),
+                l -> l.stream().anyMatch(r -> r.value().getFactType() == FactType.VERDICT_ISSUED), WAIT).stream().map(r -> r.value()).toList();
+        assertEquals(List.of(FactType.ACTION_DECIDED, FactType.VERDICT_ISSUED), mine.stream().map(LedgerEntry::getFactType).toList(),
+                "the copy is not sealed a second time");
+        assertTrue(mine.get(1).getSequence() - mine.get(0).getSequence() > 20, "the copy came after the window had moved on");
+        // and the database's copy goes on (a second entry with the same fact id would stop it: the id is unique there)
+        Awaitility.await().atMost(WAIT).untilAsserted(() ->
+                given().auth().oauth2(auditor).queryParam("actionId", actionId).get("/v1/ledger/entries").then().body("size()", equalTo(2)));
+    }
+
+    @Test
     void theDatabaseRefusesToChangeOrDeleteAnEntry() throws Exception {
         String actionId = "act-" + UUID.randomUUID();
         kafka.send(Topics.FACTS.topic(), actionId, fact(UUID.randomUUID().toString(), actionId, FactType.ACTION_DECIDED, "pricing"));

@@ -6,7 +6,7 @@ import dev.orgos.schema.Topics;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -23,7 +23,7 @@ public class ChainRecovery {
     @Inject
     dev.orgos.service.kafka.MeshClients mesh;
 
-    SealedState recover() {
+    SealedState recover(int window) {
         Properties p = mesh.reader();
         TopicPartition tp = new TopicPartition(Topics.LEDGER.topic(), 0);
         try (KafkaConsumer<String, LedgerEntry> c = new KafkaConsumer<>(p)) {
@@ -32,26 +32,26 @@ public class ChainRecovery {
             long end = c.position(tp);
             if (end == 0) {
                 LOG.info("The ledger is empty: sealing starts at sequence 0");
-                return SealedState.empty();
+                return SealedState.empty(window);
             }
-            c.seek(tp, Math.max(0, end - SealedState.DEDUP_WINDOW));
-            LinkedHashSet<String> recent = new LinkedHashSet<>();
+            c.seek(tp, Math.max(0, end - window));
+            LinkedHashMap<String, Long> recent = new LinkedHashMap<>();
             LedgerEntry last = null;
             while (c.position(tp) < end) {
                 for (ConsumerRecord<String, LedgerEntry> r : c.poll(Duration.ofMillis(500))) {
                     if (r.value() != null) {
                         last = r.value();
-                        recent.add(last.getFactEventId());
+                        recent.put(last.getFactEventId(), last.getSealedAt().toEpochMilli());
                     }
                 }
             }
             if (last == null) {
-                return SealedState.empty();
+                return SealedState.empty(window);
             }
             byte[] head = new byte[last.getEntryHash().remaining()];
             last.getEntryHash().duplicate().get(head);
             LOG.infof("Ledger head is sequence %d; sealing continues at %d", last.getSequence(), last.getSequence() + 1);
-            return new SealedState(new LedgerChain(last.getSequence() + 1, head), recent);
+            return new SealedState(new LedgerChain(last.getSequence() + 1, head), recent, window);
         }
     }
 }

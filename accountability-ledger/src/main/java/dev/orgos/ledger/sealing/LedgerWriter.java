@@ -15,6 +15,8 @@ import jakarta.inject.Inject;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.UUID;
 import org.apache.avro.specific.SpecificRecord;
 import org.eclipse.microprofile.reactive.messaging.Channel;
@@ -41,6 +43,13 @@ public class LedgerWriter {
     ChainRecovery recovery;
 
     @Inject
+    SealedBefore sealedBefore;
+
+    /** How many recent event ids the writer keeps to find duplicates without the database (see {@link SealedState}). */
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "orgos.ledger.dedup-window")
+    int window;
+
+    @Inject
     dev.orgos.ledger.metrics.LedgerMetrics metrics;
 
     Clock clock = Clock.systemUTC();
@@ -54,14 +63,14 @@ public class LedgerWriter {
 
     @Incoming(FACTS)
     public Uni<Void> seal(KafkaRecordBatch<String, AccountabilityFact> batch) {
-        return current().chain(working -> {
+        return current().chain(working -> sealedBeforeWindow(batch, working).chain(sealedBefore -> {
             // The state is changed in place: if the transaction fails it is thrown away and read
             // again from the ledger topic, so there is nothing to roll back (and no copy to make).
             long first = working.chain.nextSequence();
             return transactions.withTransactionAndAck(batch, tx -> {
                         try {
                             for (KafkaRecord<String, AccountabilityFact> record : batch) {
-                                sealOne(record, working, tx);
+                                sealOne(record, working, sealedBefore, tx);
                             }
                             return Uni.createFrom().voidItem();
                         } catch (RuntimeException e) {
@@ -79,9 +88,11 @@ public class LedgerWriter {
                         }
                     })
                     .invoke(() -> rewinds.succeeded(FACTS));
-        }).onFailure().recoverWithUni(e -> {
-            // the chain may hold the failed batch's entries: read again from the ledger topic, as committed
-            state = null;
+        })).onFailure().recoverWithUni(e -> {
+            if (!(e instanceof SealedBefore.Unavailable)) {
+                // the chain may hold the failed batch's entries: read again from the ledger topic, as committed
+                state = null;
+            }
             if (producerUnusable(e)) {
                 // SmallRye's transactional producer is never replaced once fenced: the channel ends, and
                 // its health check reports DOWN so that the orchestrator restarts the ledger.
@@ -110,7 +121,23 @@ public class LedgerWriter {
         return false;
     }
 
-    private void sealOne(KafkaRecord<String, AccountabilityFact> record, SealedState working,
+    /**
+     * The facts of the batch that were sealed before the window of recent ids: looked up in the
+     * database only for facts old enough to have been (none, nearly always).
+     */
+    private Uni<Set<String>> sealedBeforeWindow(KafkaRecordBatch<String, AccountabilityFact> batch, SealedState working) {
+        Set<String> late = new HashSet<>();
+        for (KafkaRecord<String, AccountabilityFact> record : batch) {
+            AccountabilityFact fact = record.getPayload();
+            if (fact != null && fact.getEventId() != null && fact.getOccurredAt() != null && !working.alreadySealed(fact.getEventId())
+                    && working.mayHaveBeenSealedBeforeWindow(fact.getOccurredAt().toEpochMilli())) {
+                late.add(fact.getEventId());
+            }
+        }
+        return late.isEmpty() ? Uni.createFrom().item(Set.of()) : sealedBefore.among(late, working.oldestRemembered());
+    }
+
+    private void sealOne(KafkaRecord<String, AccountabilityFact> record, SealedState working, Set<String> sealedBefore,
                          io.smallrye.reactive.messaging.kafka.transactions.TransactionalEmitter<SpecificRecord> tx) {
         AccountabilityFact fact = record.getPayload();
         String refusal = fact == null ? "the record could not be read as an AccountabilityFact" : FactMapping.refusal(fact);
@@ -122,9 +149,14 @@ public class LedgerWriter {
             LOG.debugf("Fact %s is already sealed; duplicate ignored", fact.getEventId());
             return;
         }
+        if (sealedBefore.contains(fact.getEventId())) {
+            LOG.infof("Fact %s (%s, occurred %s) was sealed long ago, before the last %,d entries; this late copy is ignored",
+                    fact.getEventId(), fact.getFactType(), fact.getOccurredAt(), window);
+            return;
+        }
         byte[] canonical = FactMapping.canonical(fact);
         LedgerChain.Sealed sealed = working.chain.append(clock.millis(), canonical);
-        working.remember(fact.getEventId());
+        working.remember(fact.getEventId(), sealed.sealedAtMillis());
         tx.send(KafkaRecord.of(Topics.LEDGER.topic(), Long.toString(sealed.sequence()), FactMapping.entry(fact, canonical, sealed)));
         LOG.debugf("Ledger #%d %s: %s [anchor %s%s]", sealed.sequence(), fact.getFactType(), fact.getSummary(),
                 fact.getAnchor().getRole(), fact.getAnchor().getPerson() == null ? "" : ", " + fact.getAnchor().getPerson());
@@ -150,7 +182,7 @@ public class LedgerWriter {
         if (s != null) {
             return Uni.createFrom().item(s);
         }
-        return Uni.createFrom().item(recovery::recover).runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+        return Uni.createFrom().item(() -> recovery.recover(window)).runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
                 .invoke(r -> state = r);
     }
 }
