@@ -124,9 +124,30 @@ class LedgerIT {
         assertEquals(List.of(FactType.ACTION_DECIDED, FactType.VERDICT_ISSUED), mine.stream().map(LedgerEntry::getFactType).toList(),
                 "the copy is not sealed a second time");
         assertTrue(mine.get(1).getSequence() - mine.get(0).getSequence() > 20, "the copy came after the window had moved on");
-        // and the database's copy goes on (a second entry with the same fact id would stop it: the id is unique there)
+        // and the database's copy holds each once too
         Awaitility.await().atMost(WAIT).untilAsserted(() ->
                 given().auth().oauth2(auditor).queryParam("actionId", actionId).get("/v1/ledger/entries").then().body("size()", equalTo(2)));
+    }
+
+    @Test
+    void theDatabaseCopyWouldTakeAFactSealedTwiceRatherThanStopAtIt() throws Exception {
+        String actionId = "act-" + UUID.randomUUID();
+        kafka.send(Topics.FACTS.topic(), actionId, fact(UUID.randomUUID().toString(), actionId, FactType.ACTION_DECIDED, "pricing"));
+        Awaitility.await().atMost(WAIT).untilAsserted(() ->
+                given().auth().oauth2(auditor).queryParam("actionId", actionId).get("/v1/ledger/entries").then().body("size()", equalTo(1)));
+        try (var c = DriverManager.getConnection(endpoints.jdbcUrl("orgos_ledger"), endpoints.pgUser(), endpoints.pgPassword())) {
+            c.setAutoCommit(false);
+            c.createStatement().execute("SET ROLE orgos_ledger_appender");
+            // the same fact at another sequence, as the projection would insert it; rolled back, so nothing changes
+            int copied = c.createStatement().executeUpdate("""
+                    INSERT INTO ledger_entry (sequence, sealed_at, fact_event_id, fact_type, action_id, agent_id, anchor_role,
+                        anchor_person, pathway_id, charter_version, charter_digest, trace_id, fact, previous_hash, entry_hash)
+                    SELECT -1, sealed_at, fact_event_id, fact_type, action_id, agent_id, anchor_role, anchor_person, pathway_id,
+                        charter_version, charter_digest, trace_id, fact, previous_hash, entry_hash
+                    FROM ledger_entry WHERE action_id = '%s'""".formatted(actionId));
+            assertEquals(1, copied, "the copy takes the doubled fact, and auditors' verification reports it");
+            c.rollback();
+        }
     }
 
     @Test

@@ -15,7 +15,7 @@ import org.jboss.logging.Logger;
 
 /**
  * Finds which of some event ids were sealed before the writer's window, in the ledger's copy in
- * PostgreSQL ({@code fact_event_id} is unique there, so each is one index lookup).
+ * PostgreSQL (each one index lookup on {@code fact_event_id}).
  *
  * <p>The copy is a projection of the ledger topic and may lag it: an answer counts only once the
  * copy holds every entry before the window. Until it does (after a database outage, say) the
