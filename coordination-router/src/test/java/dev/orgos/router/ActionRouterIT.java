@@ -83,6 +83,32 @@ class ActionRouterIT {
     }
 
     @Test
+    void anAgentsAutonomousRefundsUseItsHourlyBudgetAndTheNextOneEscalates() {
+        String agent = "budget-bot-" + UUID.randomUUID();
+        java.util.List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 21; i++) { // the example charter: 20 autonomous refunds an hour per agent, 2,000 in all
+            String id = "act-" + UUID.randomUUID();
+            ids.add(id);
+            kafka.send(Topics.ACTIONS.topic(), agent, ActionProposed.newBuilder(refund(id, 100)).setAgentId(agent).build());
+        }
+        var decisions = kafka.<RoutingDecision>await(Topics.DECISIONS.topic(), r -> r.value() != null && agent.equals(r.value().getAgentId()),
+                l -> l.size() == 21, WAIT);
+        // decisions are keyed by action id, so they are spread over partitions; the agent's actions were decided in order
+        Map<String, RoutingDecision> byId = decisions.stream().collect(java.util.stream.Collectors.toMap(r -> r.key(), r -> r.value()));
+        assertTrue(ids.subList(0, 20).stream().allMatch(id -> byId.get(id).getOutcome() == DecisionOutcome.AUTONOMOUS));
+        RoutingDecision over = byId.get(ids.get(20));
+        assertEquals(DecisionOutcome.ESCALATE, over.getOutcome());
+        assertEquals("refunds.budgets.hourly", over.getFiredRules().get(0).getRuleId());
+
+        // each autonomous refund's charge is in the state deltas, from which a partition's next owner restores the
+        // budget; they were committed in the decisions' transactions, so all of them are on the topic by now
+        var charges = kafka.<dev.orgos.schema.RouterStateDelta>readAll(Topics.ROUTER_STATE.topic(), r -> r.value() != null).stream()
+                .flatMap(r -> r.value().getBudgetCharges().stream()).filter(c -> c.getKey().startsWith(agent + "|")).toList();
+        assertEquals(20, charges.size(), "the escalated refund charged nothing");
+        assertTrue(charges.stream().allMatch(c -> c.getKey().equals(agent + "|refunds|hourly") && c.getAmount() == 100.0), charges.toString());
+    }
+
+    @Test
     void aResubmittedActionGetsNoSecondDecision() {
         String id = "act-" + UUID.randomUUID();
         kafka.send(Topics.ACTIONS.topic(), "resubmit-bot", refund(id, 30));
