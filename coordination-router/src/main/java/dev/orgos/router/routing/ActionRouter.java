@@ -1,6 +1,5 @@
 package dev.orgos.router.routing;
 
-import dev.orgos.governance.charter.Budget;
 import dev.orgos.governance.decision.ActionContract;
 import dev.orgos.governance.decision.CharterEvaluator;
 import dev.orgos.governance.decision.Decision;
@@ -180,14 +179,11 @@ public class ActionRouter {
         Instant at = record.getTimestamp();
         CharterEvaluator evaluator = charters.evaluator(state.charterKey());
         Decision decision = evaluator.evaluate(core, at, state);
-        if (decision.outcome() == Outcome.AUTONOMOUS && evaluator.charter() != null) {
-            for (Budget b : evaluator.charter().pathway(decision.pathwayId()).orElseThrow().budgets()) {
-                String key = PartitionState.budgetKey(action.getAgentId(), decision.pathwayId(), b.id());
-                double amount = action.getAmount() == null ? 0 : action.getAmount();
-                state.charge(key, at, amount);
-                delta.charges.add(BudgetCharge.newBuilder().setKey(key).setAt(at).setAmount(amount).build());
-            }
-        }
+        evaluator.chargeBudgets(decision, core, at, (agent, pathway, budget, when, amount) -> {
+            String budgetKey = PartitionState.budgetKey(agent, pathway, budget);
+            state.charge(budgetKey, when, amount);
+            delta.charges.add(BudgetCharge.newBuilder().setKey(budgetKey).setAt(when).setAmount(amount).build());
+        });
         Headers trace = traceHeaders(record.getHeaders());
         String traceId = traceId(trace);
         String key = action.getActionId();

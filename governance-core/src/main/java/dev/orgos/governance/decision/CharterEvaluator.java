@@ -41,6 +41,22 @@ public final class CharterEvaluator {
         return evaluate(action, Instant.now(), BudgetUsage.NONE);
     }
 
+    /**
+     * What a decision uses of its pathway's budgets: an autonomous one charges each of them with
+     * the action (its amount, or 0 without one) at {@code at}; an escalated or rejected one charges
+     * nothing, since a human or nobody acted. The router and a charter replay both charge here, so
+     * that a replay's budgets run out where the router's would.
+     */
+    public void chargeBudgets(Decision decision, ProposedAction action, Instant at, BudgetCharges charges) {
+        if (decision.outcome() != Outcome.AUTONOMOUS || charter == null || decision.pathwayId() == null) {
+            return;
+        }
+        double amount = action.amount() == null ? 0 : action.amount();
+        for (Budget b : charter.pathway(decision.pathwayId()).orElseThrow().budgets()) {
+            charges.charge(action.agentId(), decision.pathwayId(), b.id(), at, amount);
+        }
+    }
+
     public Decision evaluate(ProposedAction action, Instant now, BudgetUsage usage) {
         if (charter == null) {
             return new Decision(Outcome.ESCALATE, null, NO_CHARTER_ANCHOR, 1,

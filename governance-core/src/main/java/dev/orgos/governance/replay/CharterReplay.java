@@ -1,6 +1,5 @@
 package dev.orgos.governance.replay;
 
-import dev.orgos.governance.charter.Budget;
 import dev.orgos.governance.charter.Charter;
 import dev.orgos.governance.decision.CharterEvaluator;
 import dev.orgos.governance.decision.Decision;
@@ -34,7 +33,6 @@ public final class CharterReplay {
     /** From least to most strict: which way a changed decision went. */
     private static final List<Outcome> STRICTNESS = List.of(Outcome.AUTONOMOUS, Outcome.ESCALATE, Outcome.REJECT);
 
-    private final Charter candidate;
     private final CharterEvaluator evaluator;
     private final int examplesPerDirection;
     private final Map<String, RollingWindow> budgets = new HashMap<>();
@@ -47,7 +45,6 @@ public final class CharterReplay {
      *                             direction (say "AUTONOMOUS -> ESCALATE")
      */
     public CharterReplay(Charter candidate, int examplesPerDirection) {
-        this.candidate = candidate;
         this.evaluator = new CharterEvaluator(candidate);
         this.examplesPerDirection = examplesPerDirection;
     }
@@ -68,11 +65,7 @@ public final class CharterReplay {
         }
         Decision after = evaluator.evaluate(action, at, (agent, pathway, budget, window, now) ->
                 budget(agent, pathway, budget).usage(now, window));
-        if (after.outcome() == Outcome.AUTONOMOUS && after.pathwayId() != null) {
-            for (Budget b : candidate.pathway(after.pathwayId()).orElseThrow().budgets()) {
-                budget(action.agentId(), after.pathwayId(), b.id()).add(at, action.amount() == null ? 0 : action.amount());
-            }
-        }
+        evaluator.chargeBudgets(after, action, at, (agent, pathway, budget, when, amount) -> budget(agent, pathway, budget).add(when, amount));
         String pathway = after.pathwayId() != null ? after.pathwayId() : recordedPathway != null ? recordedPathway : "(no pathway)";
         byPathway.computeIfAbsent(pathway, PathwayChanges::new).add(action, recorded, after, examplesPerDirection);
         return true;

@@ -172,6 +172,28 @@ class CharterEvaluatorTest {
     }
 
     @Test
+    void onlyAnAutonomousDecisionChargesItsPathwaysBudgets() {
+        List<String> charged = new java.util.ArrayList<>();
+        BudgetCharges record = (agent, pathway, budget, at, amount) -> charged.add(agent + "|" + pathway + "|" + budget + "|" + at + "|" + amount);
+
+        ProposedAction small = refund(120.0, 0.99);
+        Decision autonomous = evaluator.evaluate(small, NOW, BudgetUsage.NONE);
+        assertEquals(Outcome.AUTONOMOUS, autonomous.outcome());
+        evaluator.chargeBudgets(autonomous, small, NOW, record);
+        assertEquals(List.of("agent-7|refunds|hourly|" + NOW + "|120.0"), charged, "each budget of the pathway, with the amount, at the given time");
+
+        ProposedAction large = refund(2400.0, 0.99);
+        Decision escalated = evaluator.evaluate(large, NOW, BudgetUsage.NONE);
+        assertEquals(Outcome.ESCALATE, escalated.outcome());
+        evaluator.chargeBudgets(escalated, large, NOW, record);
+        assertEquals(1, charged.size(), "an escalated action uses none of the autonomy's budget");
+
+        charged.clear();
+        new CharterEvaluator(null).chargeBudgets(new CharterEvaluator(null).evaluate(small), small, NOW, record);
+        assertEquals(List.of(), charged, "without a charter everything escalates, and nothing is charged");
+    }
+
+    @Test
     void amountBudgetsSumWithinTheWindow() {
         RollingWindow w = new RollingWindow();
         BudgetUsage usage = (agent, pathway, budget, window, now) -> budget.equals("hourly") ? w.usage(now, window) : BudgetUsage.Usage.NONE;
