@@ -525,6 +525,7 @@ class ActionResourceIT {
         var published = kafka.<dev.orgos.schema.ActionOutcome>await(Topics.OUTCOMES.topic(), r -> r.value().getActionId().equals(id),
                 l -> !l.isEmpty(), Duration.ofSeconds(20)).get(0).value();
         assertEquals("refunded 12 EUR", published.getSummary());
+        assertEquals(reportedAt(id), published.getOccurredAt(), "the time of the report, not of its publication");
         assertEquals(java.util.UUID.nameUUIDFromBytes(("outcome\n" + id + "\nEXECUTED\nrefunded 12 EUR")
                 .getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString(), published.getEventId(), "derived from the report");
         assertEquals(Boolean.TRUE, outcomePublished(id));
@@ -569,6 +570,8 @@ class ActionResourceIT {
         var facts = kafka.<dev.orgos.schema.AccountabilityFact>await(Topics.FACTS.topic(), r -> old.equals(r.value().getActionId()),
                 l -> !l.isEmpty(), Duration.ofSeconds(20));
         assertEquals(dev.orgos.schema.FactType.OUTCOME_REPORTED, facts.get(0).value().getFactType());
+        assertEquals(reportedAt(old), facts.get(0).value().getOccurredAt(),
+                "the time of the report, a minute ago: the ledger looks that far back for an earlier copy");
         assertEquals(Boolean.TRUE, outcomePublished(old));
     }
 
@@ -594,6 +597,13 @@ class ActionResourceIT {
                         + "outcome_published = false WHERE action_id = $1")
                 .execute(io.vertx.mutiny.sqlclient.Tuple.of(id, summary, minutesAgo)).await().atMost(Duration.ofSeconds(10));
         return id;
+    }
+
+    /** When the outcome was recorded as reported, to the millisecond (as records carry times). */
+    private Instant reportedAt(String id) {
+        return db.preparedQuery("SELECT outcome_at FROM action_state WHERE action_id = $1").execute(io.vertx.mutiny.sqlclient.Tuple.of(id))
+                .map(rows -> rows.iterator().next().getOffsetDateTime("outcome_at").toInstant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS))
+                .await().atMost(Duration.ofSeconds(10));
     }
 
     private Boolean outcomePublished(String id) {

@@ -243,13 +243,17 @@ public class ActionStore {
         return acceptances.failedBatches() + claims.failedBatches();
     }
 
-    /** Records the reported outcome once, as not yet published; false when one was already recorded. */
-    public Uni<Boolean> recordOutcome(String actionId, String outcome, String summary) {
+    /**
+     * Records the reported outcome once, as not yet published, at the time it was reported: the
+     * outcome and its fact carry that time however often they are published; false when one was
+     * already recorded.
+     */
+    public Uni<Boolean> recordOutcome(String actionId, String outcome, String summary, Instant reportedAt) {
         return bounded(db.preparedQuery("""
                 WITH recorded AS (
-                    UPDATE action_state SET outcome = $2, outcome_summary = $3, outcome_at = now(), outcome_published = false
+                    UPDATE action_state SET outcome = $2, outcome_summary = $3, outcome_at = $4, outcome_published = false
                     WHERE action_id = $1 AND outcome IS NULL RETURNING action_id)
-                """ + NOTICE_OF + "recorded").execute(Tuple.of(actionId, outcome, summary))
+                """ + NOTICE_OF + "recorded").execute(Tuple.of(actionId, outcome, summary, reportedAt.atOffset(java.time.ZoneOffset.UTC)))
                 .map(rows -> rows.size() == 1), "recording an outcome");
     }
 
@@ -261,20 +265,21 @@ public class ActionStore {
                 """ + NOTICE_OF + "forgotten").execute(Tuple.of(actionId)).replaceWithVoid(), "forgetting an outcome");
     }
 
-    /** The outcome recorded for an action: what was reported, and whether it is known to be published. */
-    public record RecordedOutcome(String status, String summary, boolean published) {
+    /** The outcome recorded for an action: what was reported and when, and whether it is known to be published. */
+    public record RecordedOutcome(String status, String summary, Instant reportedAt, boolean published) {
     }
 
     /** The outcome recorded for an action, or null when none is. */
     public Uni<RecordedOutcome> recordedOutcome(String actionId) {
-        return bounded(db.preparedQuery("SELECT outcome, outcome_summary, outcome_published FROM action_state WHERE action_id = $1 "
+        return bounded(db.preparedQuery("SELECT outcome, outcome_summary, outcome_at, outcome_published FROM action_state WHERE action_id = $1 "
                         + "AND outcome IS NOT NULL").execute(Tuple.of(actionId))
                 .map(rows -> rows.iterator().hasNext() ? recordedOutcome(rows.iterator().next()) : null), "reading an outcome");
     }
 
     private static RecordedOutcome recordedOutcome(Row r) {
         // NULL: recorded before the column existed, and then published before the worker was answered
-        return new RecordedOutcome(r.getString("outcome"), r.getString("outcome_summary"), !Boolean.FALSE.equals(r.getBoolean("outcome_published")));
+        return new RecordedOutcome(r.getString("outcome"), r.getString("outcome_summary"), instant(r.getOffsetDateTime("outcome_at")),
+                !Boolean.FALSE.equals(r.getBoolean("outcome_published")));
     }
 
     /** Marks a recorded outcome published. */
@@ -283,15 +288,19 @@ public class ActionStore {
                 .execute(Tuple.of(actionId)).replaceWithVoid(), "marking an outcome published");
     }
 
+    /** An action whose reported outcome is not known to be published, and when it was reported. */
+    public record UnpublishedOutcome(ActionView action, Instant reportedAt) {
+    }
+
     /** Actions whose outcome was recorded longer than {@code olderThan} ago and is not known to be published, oldest first. */
-    public Uni<List<ActionView>> unpublishedOutcomes(java.time.Duration olderThan) {
-        return bounded(db.preparedQuery("SELECT " + COLUMNS + " FROM action_state WHERE outcome_published = false "
+    public Uni<List<UnpublishedOutcome>> unpublishedOutcomes(java.time.Duration olderThan) {
+        return bounded(db.preparedQuery("SELECT " + COLUMNS + ", outcome_at FROM action_state WHERE outcome_published = false "
                         + "AND outcome_at < now() - make_interval(secs => $1) ORDER BY outcome_at LIMIT 100")
                 .execute(Tuple.of((double) olderThan.toMillis() / 1000))
                 .map(rows -> {
-                    List<ActionView> views = new java.util.ArrayList<>();
-                    rows.forEach(r -> views.add(view(r)));
-                    return views;
+                    List<UnpublishedOutcome> found = new java.util.ArrayList<>();
+                    rows.forEach(r -> found.add(new UnpublishedOutcome(view(r), instant(r.getOffsetDateTime("outcome_at")))));
+                    return found;
                 }), "looking for unpublished outcomes");
     }
 

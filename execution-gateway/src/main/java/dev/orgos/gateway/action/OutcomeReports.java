@@ -73,9 +73,10 @@ public class OutcomeReports {
     /** Records and publishes the worker's report of an action of its own. */
     public Uni<Result> report(ActionView view, String status, String summary) {
         String actionId = view.actionId();
-        return store.recordOutcome(actionId, status, summary).chain(first -> {
+        Instant reportedAt = Instant.now();
+        return store.recordOutcome(actionId, status, summary, reportedAt).chain(first -> {
             if (first) {
-                return publish(view, status, summary)
+                return publish(view, status, summary, reportedAt)
                         // not published: nothing recorded either, so that the worker's retry may report anew
                         .onFailure().call(e -> store.forgetOutcome(actionId))
                         .invoke(() -> REPORT_LOG.log("Agent %s reports action %s (%s) %s: %s", view.agentId(), actionId,
@@ -88,7 +89,7 @@ public class OutcomeReports {
                 }
                 // the same report again: the worker did not hear our answer, or we stopped before publishing
                 return recorded.published() ? Uni.createFrom().item(Result.RECORDED)
-                        : publish(view, status, summary).replaceWith(Result.RECORDED);
+                        : publish(view, status, summary, recorded.reportedAt()).replaceWith(Result.RECORDED);
             });
         });
     }
@@ -97,27 +98,34 @@ public class OutcomeReports {
      * A report of executing an action that was not allowed: a violation, in the ledger. Its id is
      * derived from the report and the verdict it broke, as an outcome's is: a client's retry of a
      * report whose answer it did not hear is sealed once, while the same report against a later
-     * verdict (pending, then rejected) is a violation of its own.
+     * verdict (pending, then rejected) is a violation of its own. Its time is the report's, since
+     * no violation is stored here: a report repeated later is a copy with a later time, which the
+     * ledger looks for however late it comes (it looks up every violation it does not remember).
      */
     public Uni<Void> violation(ActionView view, String reportedStatus, String summary) {
         String eventId = UUID.nameUUIDFromBytes(("violation\n" + view.actionId() + "\n" + view.status() + "\n" + reportedStatus + "\n"
                 + summary).getBytes(StandardCharsets.UTF_8)).toString();
         AccountabilityFact violation = fact(view, FactType.VIOLATION_RECORDED, eventId,
                 "Agent " + view.agentId() + " reported executing " + view.actionType() + " although its verdict is " + view.status()
-                        + ": " + summary, Map.of("reportedStatus", reportedStatus, "verdict", view.status()));
+                        + ": " + summary, Map.of("reportedStatus", reportedStatus, "verdict", view.status()), Instant.now());
         return send(List.of(KafkaRecord.of(Topics.FACTS.topic(), view.actionId(), violation)));
     }
 
-    /** Publishes the outcome and its fact in one transaction, then marks the report published. */
-    private Uni<Void> publish(ActionView view, String status, String summary) {
+    /**
+     * Publishes the outcome and its fact in one transaction, then marks the report published. Both
+     * carry the time of the report, not of this publication: a copy published again (the worker's
+     * retry, the sweep) is then the same record, and the ledger knows from its time how far back to
+     * look for the first.
+     */
+    private Uni<Void> publish(ActionView view, String status, String summary, Instant reportedAt) {
         String id = view.actionId();
         String eventId = UUID.nameUUIDFromBytes(("outcome\n" + id + "\n" + status + "\n" + summary).getBytes(StandardCharsets.UTF_8)).toString();
         ActionOutcome outcome = ActionOutcome.newBuilder().setEventId(eventId).setActionId(id)
-                .setAgentId(view.agentId()).setOccurredAt(Instant.now()).setStatus(OutcomeStatus.valueOf(status))
+                .setAgentId(view.agentId()).setOccurredAt(reportedAt).setStatus(OutcomeStatus.valueOf(status))
                 .setSummary(summary).setAnchor(AnchorRef.newBuilder().setRole(anchor(view)).build()).build();
         String factId = UUID.nameUUIDFromBytes(("outcome fact\n" + eventId).getBytes(StandardCharsets.UTF_8)).toString();
         AccountabilityFact fact = fact(view, FactType.OUTCOME_REPORTED, factId, "Agent " + view.agentId() + " reports "
-                + view.actionType() + " " + status.toLowerCase() + ": " + summary, Map.of("status", status));
+                + view.actionType() + " " + status.toLowerCase() + ": " + summary, Map.of("status", status), reportedAt);
         return send(List.of(KafkaRecord.of(Topics.OUTCOMES.topic(), id, outcome), KafkaRecord.of(Topics.FACTS.topic(), id, fact)))
                 .call(() -> store.outcomePublished(id).onFailure().recoverWithItem(e -> {
                     // published all the same: at worst it is published again, under the same ids
@@ -193,9 +201,10 @@ public class OutcomeReports {
         return view.anchor() == null ? "governance-board" : view.anchor();
     }
 
-    private static AccountabilityFact fact(ActionView view, FactType type, String eventId, String summary, Map<String, String> details) {
+    private static AccountabilityFact fact(ActionView view, FactType type, String eventId, String summary, Map<String, String> details,
+                                           Instant occurredAt) {
         return AccountabilityFact.newBuilder().setEventId(eventId).setActionId(view.actionId())
-                .setAgentId(view.agentId()).setOccurredAt(Instant.now()).setFactType(type).setSource("execution-gateway")
+                .setAgentId(view.agentId()).setOccurredAt(occurredAt).setFactType(type).setSource("execution-gateway")
                 .setAnchor(AnchorRef.newBuilder().setRole(anchor(view)).build()).setCharterVersion(view.charterVersion())
                 .setTraceId(view.traceId()).setSummary(summary).setDetails(details).build();
     }
@@ -221,7 +230,7 @@ public class OutcomeReports {
      */
     public Uni<Integer> sweep() {
         return store.unpublishedOutcomes(SWEEP_EVERY).onItem().transformToMulti(views -> Multi.createFrom().iterable(views))
-                .onItem().transformToUniAndConcatenate(view -> publish(view, view.outcome(), view.outcomeSummary()))
+                .onItem().transformToUniAndConcatenate(u -> publish(u.action(), u.action().outcome(), u.action().outcomeSummary(), u.reportedAt()))
                 .collect().asList().map(List::size);
     }
 }
