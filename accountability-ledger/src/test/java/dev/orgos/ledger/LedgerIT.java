@@ -138,6 +138,25 @@ class LedgerIT {
                 given().auth().oauth2(auditor).queryParam("actionId", actionId).get("/v1/ledger/entries").then().body("size()", equalTo(2)));
     }
 
+    /** A violation's id is derived from the worker's report: the same report made again later is a copy with a later time. */
+    @Test
+    void aViolationReportedAgainLaterIsSealedOnce() {
+        String actionId = "act-" + UUID.randomUUID();
+        AccountabilityFact violation = fact(UUID.randomUUID().toString(), actionId, FactType.VIOLATION_RECORDED, "finance-ops");
+        sealAndStore(violation);
+        String filler = "act-" + UUID.randomUUID();
+        for (int i = 0; i < 30; i++) {
+            kafka.send(Topics.FACTS.topic(), filler, fact(UUID.randomUUID().toString(), filler, FactType.VERDICT_ISSUED, "finance-ops"));
+        }
+        // reported again a minute later, as far as its time says: not a fact old enough to be looked up for that
+        kafka.send(Topics.FACTS.topic(), actionId, AccountabilityFact.newBuilder(violation).setOccurredAt(Instant.now().plusSeconds(60)).build());
+        kafka.send(Topics.FACTS.topic(), actionId, fact(UUID.randomUUID().toString(), actionId, FactType.VERDICT_ISSUED, "finance-ops"));
+
+        List<LedgerEntry> mine = kafka.<LedgerEntry>await(Topics.LEDGER.topic(), r -> actionId.equals(r.value().getActionId()),
+                l -> l.stream().anyMatch(r -> r.value().getFactType() == FactType.VERDICT_ISSUED), WAIT).stream().map(r -> r.value()).toList();
+        assertEquals(List.of(FactType.VIOLATION_RECORDED, FactType.VERDICT_ISSUED), mine.stream().map(LedgerEntry::getFactType).toList());
+    }
+
     @Test
     void theDatabaseCopyWouldTakeAFactSealedTwiceRatherThanStopAtIt() throws Exception {
         String actionId = "act-" + UUID.randomUUID();

@@ -3,6 +3,7 @@ package dev.orgos.ledger.sealing;
 import dev.orgos.governance.ledger.LedgerChain;
 import dev.orgos.schema.AccountabilityFact;
 import dev.orgos.schema.DeadLetter;
+import dev.orgos.schema.FactType;
 import dev.orgos.schema.Topics;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -123,14 +124,17 @@ public class LedgerWriter {
 
     /**
      * The facts of the batch that were sealed before the window of recent ids: looked up in the
-     * database only for facts old enough to have been (none, nearly always).
+     * database only for facts old enough to have been (none, nearly always), and for violations.
+     * A violation's id is derived from the worker's report, which the gateway does not store, so
+     * the same report repeated at any later time is a copy with a later time of its own.
      */
     private Uni<Set<String>> sealedBeforeWindow(KafkaRecordBatch<String, AccountabilityFact> batch, SealedState working) {
         Set<String> late = new HashSet<>();
         for (KafkaRecord<String, AccountabilityFact> record : batch) {
             AccountabilityFact fact = record.getPayload();
             if (fact != null && fact.getEventId() != null && fact.getOccurredAt() != null && !working.alreadySealed(fact.getEventId())
-                    && working.mayHaveBeenSealedBeforeWindow(fact.getOccurredAt().toEpochMilli())) {
+                    && (fact.getFactType() == FactType.VIOLATION_RECORDED && working.oldestRemembered() > 0
+                        || working.mayHaveBeenSealedBeforeWindow(fact.getOccurredAt().toEpochMilli()))) {
                 late.add(fact.getEventId());
             }
         }

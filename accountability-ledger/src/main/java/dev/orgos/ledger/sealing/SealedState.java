@@ -21,7 +21,9 @@ import java.util.SequencedMap;
  * sealed before that. So if a fact occurred after the oldest id in the window was sealed, plus a
  * margin for the clocks of two hosts, its first copy, if any, is in the window. Only an older fact
  * needs {@link SealedBefore}, the database's copy of the ledger; fresh facts, nearly all of them,
- * are sealed without it.
+ * are sealed without it. So publishers give a copy its first copy's time: the outbox stores the
+ * record, the gateway the time of the report (a violation, which it does not store, the ledger
+ * always looks up).
  */
 final class SealedState {
     /** How far the clock of a fact's publisher may run ahead of the ledger's. */
