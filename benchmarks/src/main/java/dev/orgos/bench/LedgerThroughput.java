@@ -58,6 +58,9 @@ public final class LedgerThroughput {
             System.out.printf(Locale.ROOT, "ledger after its first commit (steady state): %,.0f entries/s%n",
                     (total - RoutingThroughput.firstCommitOffset)
                             / (Duration.between(RoutingThroughput.firstCommitAt, done).toMillis() / 1000.0));
+            // a backlog comes in the order it occurred: none of it should have needed the database
+            System.out.printf(Locale.ROOT, "facts looked up in the database as possible late copies: %s%n",
+                    counter(mesh.url(Service.ACCOUNTABILITY_LEDGER), "orgos_ledger_facts_looked_up_total"));
             // the auditor's replay is measured alone: first the service's PostgreSQL copy catches up,
             // or it would share the two cores with the replay
             Instant copyStart = Instant.now();
@@ -70,6 +73,16 @@ public final class LedgerThroughput {
             double verifySeconds = Duration.between(verifyStart, Instant.now()).toMillis() / 1000.0;
             System.out.printf(Locale.ROOT, "verify: exit %d, %,d entries in %.1f s including start-up = %,.0f entries/s%n",
                     exit, total, verifySeconds, total / verifySeconds);
+        }
+    }
+
+    /** A counter's value from a service's Prometheus endpoint, as written there. */
+    static String counter(String url, String name) throws Exception {
+        try (var client = java.net.http.HttpClient.newHttpClient()) {
+            String text = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + "/q/metrics")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            return text.lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{")).map(l -> l.substring(l.lastIndexOf(' ') + 1))
+                    .findFirst().orElse("(not found)");
         }
     }
 }

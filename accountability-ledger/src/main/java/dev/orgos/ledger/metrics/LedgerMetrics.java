@@ -27,12 +27,24 @@ public class LedgerMetrics {
     private final AtomicLong checkpointSize = new AtomicLong(-1);
     private final AtomicLong checkpointMillis = new AtomicLong(-1);
     private Counter entries;
+    private Counter lookedUp;
+    private Counter ignoredInWindow;
+    private Counter ignoredFromDatabase;
     private Timer lag;
 
     @PostConstruct
     void register() {
         entries = Counter.builder("orgos.ledger.entries.sealed").description("Ledger entries sealed since this instance started")
                 .register(registry);
+        lookedUp = Counter.builder("orgos.ledger.facts.looked.up")
+                .description("Facts looked up in the database as possible late copies of facts sealed before the window of "
+                        + "recent ids (a batch taken again counts again); steadily rising means facts published long after "
+                        + "they occurred, or a publisher's clock running ahead")
+                .register(registry);
+        ignoredInWindow = Counter.builder("orgos.ledger.duplicates.ignored").tag("found_in", "window")
+                .description("Copies of facts already sealed, not sealed again (a batch taken again counts again)").register(registry);
+        ignoredFromDatabase = Counter.builder("orgos.ledger.duplicates.ignored").tag("found_in", "database")
+                .description("Copies of facts already sealed, not sealed again (a batch taken again counts again)").register(registry);
         lag = Timer.builder("orgos.ledger.lag").description("From a fact's arrival on the facts topic to its sealing in the ledger")
                 .publishPercentileHistogram().register(registry);
         Gauge.builder("orgos.ledger.size", sealed, AtomicLong::get).description("Entries in the ledger (its next sequence number)")
@@ -52,6 +64,16 @@ public class LedgerMetrics {
         if (count > 0) {
             lag.record(Duration.ofMillis(Math.max(0, lagMillis)));
         }
+    }
+
+    /** Facts about to be looked up in the database as possible late copies. */
+    public void lookingUp(int facts) {
+        lookedUp.increment(facts);
+    }
+
+    /** A copy of a fact already sealed, found among the recent ids or else in the database. */
+    public void duplicateIgnored(boolean foundInDatabase) {
+        (foundInDatabase ? ignoredFromDatabase : ignoredInWindow).increment();
     }
 
     public void checkpointed(long treeSize, long timestampMillis) {

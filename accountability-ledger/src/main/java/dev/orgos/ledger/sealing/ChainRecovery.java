@@ -35,13 +35,13 @@ public class ChainRecovery {
                 return SealedState.empty(window);
             }
             c.seek(tp, Math.max(0, end - window));
-            LinkedHashMap<String, Long> recent = new LinkedHashMap<>();
+            LinkedHashMap<String, Long> sealedAt = new LinkedHashMap<>();
             LedgerEntry last = null;
             while (c.position(tp) < end) {
                 for (ConsumerRecord<String, LedgerEntry> r : c.poll(Duration.ofMillis(500))) {
                     if (r.value() != null) {
                         last = r.value();
-                        recent.put(last.getFactEventId(), last.getSealedAt().toEpochMilli());
+                        sealedAt.put(last.getFactEventId(), last.getSealedAt().toEpochMilli());
                     }
                 }
             }
@@ -51,7 +51,7 @@ public class ChainRecovery {
             byte[] head = new byte[last.getEntryHash().remaining()];
             last.getEntryHash().duplicate().get(head);
             LOG.infof("Ledger head is sequence %d; sealing continues at %d", last.getSequence(), last.getSequence() + 1);
-            return new SealedState(new LedgerChain(last.getSequence() + 1, head), recent, window);
+            return SealedState.recovered(new LedgerChain(last.getSequence() + 1, head), sealedAt, window);
         }
     }
 }

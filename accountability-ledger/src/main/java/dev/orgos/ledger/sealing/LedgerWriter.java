@@ -73,6 +73,7 @@ public class LedgerWriter {
                             for (KafkaRecord<String, AccountabilityFact> record : batch) {
                                 sealOne(record, working, sealedBefore, tx);
                             }
+                            working.batchSealed();
                             return Uni.createFrom().voidItem();
                         } catch (RuntimeException e) {
                             // a failed Uni aborts the transaction and rewinds the consumer; a thrown exception might not
@@ -138,7 +139,11 @@ public class LedgerWriter {
                 late.add(fact.getEventId());
             }
         }
-        return late.isEmpty() ? Uni.createFrom().item(Set.of()) : sealedBefore.among(late, working.oldestRemembered());
+        if (late.isEmpty()) {
+            return Uni.createFrom().item(Set.of());
+        }
+        metrics.lookingUp(late.size());
+        return sealedBefore.among(late, working.oldestRemembered());
     }
 
     private void sealOne(KafkaRecord<String, AccountabilityFact> record, SealedState working, Set<String> sealedBefore,
@@ -151,16 +156,18 @@ public class LedgerWriter {
         }
         if (working.alreadySealed(fact.getEventId())) {
             LOG.debugf("Fact %s is already sealed; duplicate ignored", fact.getEventId());
+            metrics.duplicateIgnored(false);
             return;
         }
         if (sealedBefore.contains(fact.getEventId())) {
-            LOG.infof("Fact %s (%s, occurred %s) was sealed long ago, before the last %,d entries; this late copy is ignored",
+            LOG.infof("Fact %s (%s, occurred %s) was sealed already, before the last %,d entries; this late copy is ignored",
                     fact.getEventId(), fact.getFactType(), fact.getOccurredAt(), window);
+            metrics.duplicateIgnored(true);
             return;
         }
         byte[] canonical = FactMapping.canonical(fact);
         LedgerChain.Sealed sealed = working.chain.append(clock.millis(), canonical);
-        working.remember(fact.getEventId(), sealed.sealedAtMillis());
+        working.remember(fact.getEventId(), fact.getOccurredAt().toEpochMilli());
         tx.send(KafkaRecord.of(Topics.LEDGER.topic(), Long.toString(sealed.sequence()), FactMapping.entry(fact, canonical, sealed)));
         LOG.debugf("Ledger #%d %s: %s [anchor %s%s]", sealed.sequence(), fact.getFactType(), fact.getSummary(),
                 fact.getAnchor().getRole(), fact.getAnchor().getPerson() == null ? "" : ", " + fact.getAnchor().getPerson());

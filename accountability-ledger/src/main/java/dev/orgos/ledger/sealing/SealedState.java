@@ -3,12 +3,12 @@ package dev.orgos.ledger.sealing;
 import dev.orgos.governance.ledger.LedgerChain;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.SequencedMap;
 
 /**
- * What the writer must know to append: the chain's head and the event ids sealed recently, each
- * with the time it was sealed. Rebuilt from the ledger topic itself, so it survives restarts and
- * moves with the partition.
+ * What the writer must know to append: the chain's head and the event ids sealed recently. Rebuilt
+ * from the ledger topic itself, so it survives restarts and moves with the partition.
  *
  * <p>Duplicates come from at-least-once publishers: the escalation service's outbox relay can
  * publish a batch again after a crash, and the gateway an outcome report whose publication was not
@@ -17,13 +17,19 @@ import java.util.SequencedMap;
  * at 10,000 a second, the writer's measured capacity being about 13,000).
  *
  * <p>A copy can arrive later than the window reaches (a single escalation replica restarting
- * after a crash, under load). Its fact says when it occurred, and its first copy cannot have been
- * sealed before that. So if a fact occurred after the oldest id in the window was sealed, plus a
- * margin for the clocks of two hosts, its first copy, if any, is in the window. Only an older fact
- * needs {@link SealedBefore}, the database's copy of the ledger; fresh facts, nearly all of them,
- * are sealed without it. So publishers give a copy its first copy's time: the outbox stores the
- * record, the gateway the time of the report (a violation, which it does not store, the ledger
- * always looks up).
+ * after a crash, under load). A copy carries its first copy's time of occurrence (the outbox
+ * stores the record; the gateway, the time of the report), and the window keeps, as ids leave it,
+ * the latest time at which any fact sealed before it occurred. A fact that occurred after that
+ * cannot have been sealed before the window: only one that occurred no later needs
+ * {@link SealedBefore}, the database's copy of the ledger. Facts arrive roughly in the order they
+ * occur, so nearly all are sealed without it, a backlog caught up after an outage included; a
+ * fact published long after it occurred is looked up.
+ *
+ * <p>The time is compared with times from the same publisher, not with the ledger's clock, except
+ * after a restart: entries read back from the topic are known by their sealing time only (the
+ * fact's own is inside its canonical bytes), and a fact sealed then occurred at the latest a clock
+ * margin later by its publisher's clock. A publisher whose clock runs far ahead makes the writer
+ * look up more facts, until real time catches up with it; it never makes it seal one twice.
  */
 final class SealedState {
     /** How far the clock of a fact's publisher may run ahead of the ledger's. */
@@ -31,27 +37,61 @@ final class SealedState {
 
     final LedgerChain chain;
     private final int window;
-    /** Event id to the time its entry was sealed (epoch millis), oldest first; contiguous sequences ending at the head. */
+    /** Event id to the latest time its fact can have occurred (epoch millis), by sequence; contiguous up to the head. */
     private final SequencedMap<String, Long> recent;
+    /** No fact sealed before the window occurred later than this (epoch millis). */
+    private long latestBeforeWindow;
 
-    SealedState(LedgerChain chain, SequencedMap<String, Long> recent, int window) {
+    private SealedState(LedgerChain chain, SequencedMap<String, Long> recent, int window, long latestBeforeWindow) {
         this.chain = chain;
         this.recent = recent;
         this.window = window;
+        this.latestBeforeWindow = latestBeforeWindow;
     }
 
     static SealedState empty(int window) {
-        return new SealedState(LedgerChain.genesis(), new LinkedHashMap<>(), window);
+        return new SealedState(LedgerChain.genesis(), new LinkedHashMap<>(), window, Long.MIN_VALUE);
+    }
+
+    /**
+     * The state after a restart, from the last entries of the ledger topic (event id to sealing
+     * time, in sequence order, up to the head of {@code chain}).
+     */
+    static SealedState recovered(LedgerChain chain, SequencedMap<String, Long> sealedAt, int window) {
+        long margin = CLOCK_MARGIN.toMillis();
+        LinkedHashMap<String, Long> recent = new LinkedHashMap<>();
+        for (Map.Entry<String, Long> e : sealedAt.entrySet()) {
+            recent.put(e.getKey(), e.getValue() + margin);
+        }
+        // every entry before those was sealed no later than the first of them
+        boolean fromGenesis = chain.nextSequence() == recent.size();
+        long before = fromGenesis || recent.isEmpty() ? Long.MIN_VALUE : recent.firstEntry().getValue();
+        SealedState s = new SealedState(chain, recent, window, before);
+        s.evictBeyondWindow();
+        return s;
     }
 
     boolean alreadySealed(String eventId) {
         return recent.containsKey(eventId);
     }
 
-    void remember(String eventId, long sealedAtMillis) {
-        recent.put(eventId, sealedAtMillis);
+    /** A fact sealed in the batch under way; the window lets ids go only once the batch ends ({@link #batchSealed}). */
+    void remember(String eventId, long occurredAtMillis) {
+        recent.put(eventId, occurredAtMillis);
+    }
+
+    /**
+     * The batch is sealed: the oldest ids beyond the window leave it. Not before: which facts
+     * of a batch to look up was decided when it began, with every id then in the window still
+     * to be found there until its end.
+     */
+    void batchSealed() {
+        evictBeyondWindow();
+    }
+
+    private void evictBeyondWindow() {
         while (recent.size() > window) {
-            recent.pollFirstEntry();
+            latestBeforeWindow = Math.max(latestBeforeWindow, recent.pollFirstEntry().getValue());
         }
     }
 
@@ -60,15 +100,8 @@ final class SealedState {
         return chain.nextSequence() - recent.size();
     }
 
-    /**
-     * Whether a fact not in the window may still have been sealed before it, and so must be looked
-     * for in the database: only when the window does not reach back to the chain's genesis and the
-     * fact occurred before the oldest id in it was sealed (plus the clock margin).
-     */
+    /** Whether a fact not in the window may still have been sealed before it, and so must be looked for in the database. */
     boolean mayHaveBeenSealedBeforeWindow(long occurredAtMillis) {
-        if (oldestRemembered() == 0) {
-            return false;
-        }
-        return recent.isEmpty() || occurredAtMillis < recent.firstEntry().getValue() + CLOCK_MARGIN.toMillis();
+        return occurredAtMillis <= latestBeforeWindow;
     }
 }
