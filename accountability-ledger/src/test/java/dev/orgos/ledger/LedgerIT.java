@@ -62,11 +62,22 @@ class LedgerIT {
                 .get("/v1/ledger/entries").then().body("fact.eventId", org.hamcrest.Matchers.hasItem(fact.getEventId())));
     }
 
-    /** Facts about an action of their own, to push earlier ones out of the writer's window of recent ids. */
-    static List<Map.Entry<String, AccountabilityFact>> fillers(int n) {
+    /**
+     * Has more facts sealed than the writer remembers (the tests' window is 20), then sends
+     * {@code copy} and a verdict fact for its action to wait for; answers the entries sealed for the
+     * copy's action once the verdict's is. The copy is sent only once the others are sealed: in
+     * their batch, it would still be found among the ids the window held when the batch began.
+     */
+    List<LedgerEntry> sendLateThenAwait(AccountabilityFact copy) {
         String filler = "act-" + UUID.randomUUID();
-        return java.util.stream.IntStream.range(0, n)
-                .mapToObj(i -> Map.entry(filler, fact(UUID.randomUUID().toString(), filler, FactType.VERDICT_ISSUED, "finance-ops"))).toList();
+        kafka.sendAll(Topics.FACTS.topic(), java.util.stream.IntStream.range(0, 30)
+                .mapToObj(i -> Map.entry(filler, fact(UUID.randomUUID().toString(), filler, FactType.VERDICT_ISSUED, "finance-ops"))).toList());
+        kafka.await(Topics.LEDGER.topic(), r -> filler.equals(((LedgerEntry) r.value()).getActionId()), l -> l.size() == 30, WAIT);
+        String actionId = copy.getActionId();
+        kafka.sendAll(Topics.FACTS.topic(), List.of(Map.entry(actionId, copy),
+                Map.entry(actionId, fact(UUID.randomUUID().toString(), actionId, FactType.VERDICT_ISSUED, "finance-ops"))));
+        return kafka.<LedgerEntry>await(Topics.LEDGER.topic(), r -> actionId.equals(r.value().getActionId()),
+                l -> l.stream().anyMatch(r -> r.value().getFactType() == FactType.VERDICT_ISSUED), WAIT).stream().map(r -> r.value()).toList();
     }
 
     java.sql.Connection database() throws SQLException {
@@ -127,15 +138,7 @@ class LedgerIT {
         String actionId = "act-" + UUID.randomUUID();
         AccountabilityFact decided = fact(UUID.randomUUID().toString(), actionId, FactType.ACTION_DECIDED, "finance-ops");
         sealAndStore(decided);
-        // more facts than the writer remembers (the tests' window is 20), then the late copy (an outbox publishing
-        // again after a crash), then a fact to wait for; one producer, so in this order
-        List<Map.Entry<String, AccountabilityFact>> facts = new java.util.ArrayList<>(fillers(30));
-        facts.add(Map.entry(actionId, decided));
-        facts.add(Map.entry(actionId, fact(UUID.randomUUID().toString(), actionId, FactType.VERDICT_ISSUED, "finance-ops")));
-        kafka.sendAll(Topics.FACTS.topic(), facts);
-
-        List<LedgerEntry> mine = kafka.<LedgerEntry>await(Topics.LEDGER.topic(), r -> actionId.equals(r.value().getActionId()),
-                l -> l.stream().anyMatch(r -> r.value().getFactType() == FactType.VERDICT_ISSUED), WAIT).stream().map(r -> r.value()).toList();
+        List<LedgerEntry> mine = sendLateThenAwait(decided); // an outbox publishing again after a crash
         assertEquals(List.of(FactType.ACTION_DECIDED, FactType.VERDICT_ISSUED), mine.stream().map(LedgerEntry::getFactType).toList(),
                 "the copy is not sealed a second time");
         assertTrue(mine.get(1).getSequence() - mine.get(0).getSequence() > 20, "the copy came after the window had moved on");
@@ -154,14 +157,8 @@ class LedgerIT {
         String actionId = "act-" + UUID.randomUUID();
         AccountabilityFact violation = fact(UUID.randomUUID().toString(), actionId, FactType.VIOLATION_RECORDED, "finance-ops");
         sealAndStore(violation);
-        List<Map.Entry<String, AccountabilityFact>> facts = new java.util.ArrayList<>(fillers(30));
         // reported again a minute later, as far as its time says: not a fact old enough to be looked up for that
-        facts.add(Map.entry(actionId, AccountabilityFact.newBuilder(violation).setOccurredAt(Instant.now().plusSeconds(60)).build()));
-        facts.add(Map.entry(actionId, fact(UUID.randomUUID().toString(), actionId, FactType.VERDICT_ISSUED, "finance-ops")));
-        kafka.sendAll(Topics.FACTS.topic(), facts);
-
-        List<LedgerEntry> mine = kafka.<LedgerEntry>await(Topics.LEDGER.topic(), r -> actionId.equals(r.value().getActionId()),
-                l -> l.stream().anyMatch(r -> r.value().getFactType() == FactType.VERDICT_ISSUED), WAIT).stream().map(r -> r.value()).toList();
+        List<LedgerEntry> mine = sendLateThenAwait(AccountabilityFact.newBuilder(violation).setOccurredAt(Instant.now().plusSeconds(60)).build());
         assertEquals(List.of(FactType.VIOLATION_RECORDED, FactType.VERDICT_ISSUED), mine.stream().map(LedgerEntry::getFactType).toList());
     }
 
