@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
@@ -39,6 +40,12 @@ class LedgerIT {
     static final Duration WAIT = Duration.ofSeconds(30);
     final Endpoints endpoints = OrgosInfrastructure.endpoints(null);
     final TopicProbe kafka = new TopicProbe(endpoints);
+
+    @AfterEach
+    void closeProbe() {
+        kafka.close();
+    }
+
     final String auditor = DevTokens.human("ivan", List.of("auditor"), Duration.ofMinutes(10));
 
     static AccountabilityFact fact(String eventId, String actionId, FactType type, String role) {

@@ -134,8 +134,8 @@ public class LedgerWriter {
         for (KafkaRecord<String, AccountabilityFact> record : batch) {
             AccountabilityFact fact = record.getPayload();
             if (fact != null && fact.getEventId() != null && fact.getOccurredAt() != null && !working.alreadySealed(fact.getEventId())
-                    && (fact.getFactType() == FactType.VIOLATION_RECORDED && working.oldestRemembered() > 0
-                        || working.mayHaveBeenSealedBeforeWindow(fact.getOccurredAt().toEpochMilli()))) {
+                    && working.mayHaveBeenSealedBeforeWindow(fact.getOccurredAt().toEpochMilli(),
+                            fact.getFactType() == FactType.VIOLATION_RECORDED)) {
                 late.add(fact.getEventId());
             }
         }
