@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** The router against a real broker and registry, with the example charter. */
@@ -31,6 +32,11 @@ class ActionRouterIT {
 
     static final Duration WAIT = Duration.ofSeconds(30);
     final TopicProbe kafka = new TopicProbe(OrgosInfrastructure.endpoints(null));
+
+    @AfterEach
+    void closeProbe() {
+        kafka.close();
+    }
 
     static ActionProposed refund(String actionId, double amount) {
         return ActionProposed.newBuilder()

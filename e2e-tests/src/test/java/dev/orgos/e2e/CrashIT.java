@@ -68,26 +68,27 @@ class CrashIT {
      */
     @Test
     void everyActionIsDecidedExactlyOnceAcrossAKill() throws Exception {
-        TopicProbe kafka = new TopicProbe(mesh.endpoints());
-        String run = "crash-" + UUID.randomUUID().toString().substring(0, 8);
-        kafka.sendAll(Topics.ACTIONS.topic(), actions(run, 0, ACTIONS / 2));
-        kafka.<RoutingDecision>await(Topics.DECISIONS.topic(), r -> r.value().getActionId().startsWith(run),
-                l -> l.size() >= 200, WAIT);
+        try (TopicProbe kafka = new TopicProbe(mesh.endpoints())) {
+            String run = "crash-" + UUID.randomUUID().toString().substring(0, 8);
+            kafka.sendAll(Topics.ACTIONS.topic(), actions(run, 0, ACTIONS / 2));
+            kafka.<RoutingDecision>await(Topics.DECISIONS.topic(), r -> r.value().getActionId().startsWith(run),
+                    l -> l.size() >= 200, WAIT);
 
-        mesh.kill(Service.COORDINATION_ROUTER); // mid-stream: part of the first half is still undecided
-        kafka.sendAll(Topics.ACTIONS.topic(), actions(run, ACTIONS / 2, ACTIONS));
-        mesh.restart(Service.COORDINATION_ROUTER);
+            mesh.kill(Service.COORDINATION_ROUTER); // mid-stream: part of the first half is still undecided
+            kafka.sendAll(Topics.ACTIONS.topic(), actions(run, ACTIONS / 2, ACTIONS));
+            mesh.restart(Service.COORDINATION_ROUTER);
 
-        kafka.<RoutingDecision>await(Topics.DECISIONS.topic(), r -> r.value().getActionId().startsWith(run),
-                l -> l.stream().map(r -> r.value().getActionId()).distinct().count() == ACTIONS, WAIT);
-        var decisions = kafka.<RoutingDecision>readAll(Topics.DECISIONS.topic(), r -> r.value().getActionId().startsWith(run));
-        assertEquals(ACTIONS, decisions.size(), "decisions: a duplicate would make this larger");
-        assertEquals(ACTIONS, decisions.stream().map(r -> r.value().getActionId()).distinct().count());
+            kafka.<RoutingDecision>await(Topics.DECISIONS.topic(), r -> r.value().getActionId().startsWith(run),
+                    l -> l.stream().map(r -> r.value().getActionId()).distinct().count() == ACTIONS, WAIT);
+            var decisions = kafka.<RoutingDecision>readAll(Topics.DECISIONS.topic(), r -> r.value().getActionId().startsWith(run));
+            assertEquals(ACTIONS, decisions.size(), "decisions: a duplicate would make this larger");
+            assertEquals(ACTIONS, decisions.stream().map(r -> r.value().getActionId()).distinct().count());
 
-        kafka.<LedgerEntry>await(Topics.LEDGER.topic(), r -> isDecisionOf(r.value(), run), l -> l.size() >= ACTIONS, WAIT);
-        var sealed = kafka.<LedgerEntry>readAll(Topics.LEDGER.topic(), r -> isDecisionOf(r.value(), run));
-        assertEquals(ACTIONS, sealed.size(), "ledger decision facts: a duplicate would make this larger");
-        assertEquals(ACTIONS, sealed.stream().map(r -> r.value().getActionId()).distinct().count());
+            kafka.<LedgerEntry>await(Topics.LEDGER.topic(), r -> isDecisionOf(r.value(), run), l -> l.size() >= ACTIONS, WAIT);
+            var sealed = kafka.<LedgerEntry>readAll(Topics.LEDGER.topic(), r -> isDecisionOf(r.value(), run));
+            assertEquals(ACTIONS, sealed.size(), "ledger decision facts: a duplicate would make this larger");
+            assertEquals(ACTIONS, sealed.stream().map(r -> r.value().getActionId()).distinct().count());
+        }
     }
 
     /**

@@ -300,52 +300,53 @@ class GovernedActionIT {
         Path candidate = WORK.resolve("candidate-300.yaml");
         java.nio.file.Files.writeString(candidate, java.nio.file.Files.readString(home.resolve("charters/example.yaml"))
                 .replace("version: 1\n", "version: 9\n").replace("maxAmount: 500\n", "maxAmount: 300\n"));
-        var kafka = new TopicProbe(mesh.endpoints());
-        String run = "replay-" + UUID.randomUUID().toString().substring(0, 8);
-        String agent = "replay-bot-" + run;
-        java.util.function.Consumer<String> propose = id -> kafka.send(Topics.ACTIONS.topic(), agent, ActionProposed.newBuilder()
-                .setEventId(UUID.randomUUID().toString()).setActionId(id).setAgentId(agent).setOccurredAt(java.time.Instant.now())
-                .setActionType("refund.issue").setAmount(350.0).setConfidence(0.95).build());
-        for (int i = 0; i < 3; i++) {
-            propose.accept(run + "-before-" + i);
-        }
-        kafka.<dev.orgos.schema.RoutingDecision>await(Topics.DECISIONS.topic(), r -> r.value().getActionId().startsWith(run + "-before-"),
-                l -> l.size() == 3, WAIT);
-        java.time.Instant since = java.time.Instant.now();
-        propose.accept(run + "-after-0");
-        propose.accept(run + "-after-1");
-        propose.accept(run + "-after-0"); // the same action again: the router decides it once
-        kafka.<dev.orgos.schema.RoutingDecision>await(Topics.DECISIONS.topic(), r -> r.value().getActionId().startsWith(run + "-after-"),
-                l -> l.size() == 2, WAIT);
+        try (TopicProbe kafka = new TopicProbe(mesh.endpoints())) {
+            String run = "replay-" + UUID.randomUUID().toString().substring(0, 8);
+            String agent = "replay-bot-" + run;
+            java.util.function.Consumer<String> propose = id -> kafka.send(Topics.ACTIONS.topic(), agent, ActionProposed.newBuilder()
+                    .setEventId(UUID.randomUUID().toString()).setActionId(id).setAgentId(agent).setOccurredAt(java.time.Instant.now())
+                    .setActionType("refund.issue").setAmount(350.0).setConfidence(0.95).build());
+            for (int i = 0; i < 3; i++) {
+                propose.accept(run + "-before-" + i);
+            }
+            kafka.<dev.orgos.schema.RoutingDecision>await(Topics.DECISIONS.topic(), r -> r.value().getActionId().startsWith(run + "-before-"),
+                    l -> l.size() == 3, WAIT);
+            java.time.Instant since = java.time.Instant.now();
+            propose.accept(run + "-after-0");
+            propose.accept(run + "-after-1");
+            propose.accept(run + "-after-0"); // the same action again: the router decides it once
+            kafka.<dev.orgos.schema.RoutingDecision>await(Topics.DECISIONS.topic(), r -> r.value().getActionId().startsWith(run + "-after-"),
+                    l -> l.size() == 2, WAIT);
 
-        Path report = WORK.resolve("replay-report.json");
-        var out = new java.io.ByteArrayOutputStream();
-        var previous = System.out;
-        System.setOut(new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
-        int exit;
-        try {
-            exit = new picocli.CommandLine(new dev.orgos.cli.Orgos()).execute("charter", "replay", "--candidate", candidate.toString(),
-                    "--since", since.toString(), "--examples", "50", "--report", report.toString(),
-                    "--bootstrap", mesh.endpoints().kafkaBootstrap(), "--registry", mesh.endpoints().registryUrl());
-        } finally {
-            System.setOut(previous);
-        }
-        String printed = out.toString(java.nio.charset.StandardCharsets.UTF_8);
-        System.out.println(printed);
-        assertEquals(0, exit, printed);
-        assertTrue(printed.contains("1 resubmitted action(s) were counted once"), printed);
-        JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(report.toFile());
-        assertEquals(since.toString(), json.get("since").asText());
-        List<String> stricter = new ArrayList<>();
-        for (JsonNode pathway : json.get("pathways")) {
-            for (JsonNode example : pathway.get("examples")) {
-                String text = example.get("example").asText();
-                if (text.startsWith(run) && example.get("direction").asText().equals("AUTONOMOUS -> ESCALATE (stricter)")) {
-                    stricter.add(text.substring(0, text.indexOf(' ')));
+            Path report = WORK.resolve("replay-report.json");
+            var out = new java.io.ByteArrayOutputStream();
+            var previous = System.out;
+            System.setOut(new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
+            int exit;
+            try {
+                exit = new picocli.CommandLine(new dev.orgos.cli.Orgos()).execute("charter", "replay", "--candidate", candidate.toString(),
+                        "--since", since.toString(), "--examples", "50", "--report", report.toString(),
+                        "--bootstrap", mesh.endpoints().kafkaBootstrap(), "--registry", mesh.endpoints().registryUrl());
+            } finally {
+                System.setOut(previous);
+            }
+            String printed = out.toString(java.nio.charset.StandardCharsets.UTF_8);
+            System.out.println(printed);
+            assertEquals(0, exit, printed);
+            assertTrue(printed.contains("1 resubmitted action(s) were counted once"), printed);
+            JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(report.toFile());
+            assertEquals(since.toString(), json.get("since").asText());
+            List<String> stricter = new ArrayList<>();
+            for (JsonNode pathway : json.get("pathways")) {
+                for (JsonNode example : pathway.get("examples")) {
+                    String text = example.get("example").asText();
+                    if (text.startsWith(run) && example.get("direction").asText().equals("AUTONOMOUS -> ESCALATE (stricter)")) {
+                        stricter.add(text.substring(0, text.indexOf(' ')));
+                    }
                 }
             }
+            java.util.Collections.sort(stricter);
+            assertEquals(List.of(run + "-after-0", run + "-after-1"), stricter, "only the refunds recorded since " + since + ", each once");
         }
-        java.util.Collections.sort(stricter);
-        assertEquals(List.of(run + "-after-0", run + "-after-1"), stricter, "only the refunds recorded since " + since + ", each once");
     }
 }

@@ -167,45 +167,47 @@ class LedgerAuditIT {
     @Test
     @Order(4)
     void theLedgerServiceKilledMidStreamSealsEveryFactExactlyOnce() throws Exception {
-        TopicProbe kafka = new TopicProbe(mesh.endpoints());
-        String run = "seal-" + UUID.randomUUID().toString().substring(0, 8);
-        List<Map.Entry<String, AccountabilityFact>> facts = new ArrayList<>();
-        for (int i = 0; i < 2000; i++) {
-            facts.add(Map.entry(run + "-" + i, AccountabilityFact.newBuilder().setEventId(UUID.randomUUID().toString())
-                    .setActionId(run + "-" + i).setAgentId("seal-bot").setOccurredAt(Instant.now()).setFactType(FactType.OUTCOME_REPORTED)
-                    .setSource("test").setAnchor(AnchorRef.newBuilder().setRole("finance-ops").build())
-                    .setSummary("outcome " + i).build()));
+        try (TopicProbe kafka = new TopicProbe(mesh.endpoints())) {
+            String run = "seal-" + UUID.randomUUID().toString().substring(0, 8);
+            List<Map.Entry<String, AccountabilityFact>> facts = new ArrayList<>();
+            for (int i = 0; i < 2000; i++) {
+                facts.add(Map.entry(run + "-" + i, AccountabilityFact.newBuilder().setEventId(UUID.randomUUID().toString())
+                        .setActionId(run + "-" + i).setAgentId("seal-bot").setOccurredAt(Instant.now()).setFactType(FactType.OUTCOME_REPORTED)
+                        .setSource("test").setAnchor(AnchorRef.newBuilder().setRole("finance-ops").build())
+                        .setSummary("outcome " + i).build()));
+            }
+            kafka.sendAll(Topics.FACTS.topic(), facts.subList(0, 1000));
+            kafka.<LedgerEntry>await(Topics.LEDGER.topic(), r -> mine(r.value(), run), l -> l.size() >= 100, WAIT);
+            mesh.kill(Service.ACCOUNTABILITY_LEDGER);
+            kafka.sendAll(Topics.FACTS.topic(), facts.subList(1000, 2000));
+            mesh.restart(Service.ACCOUNTABILITY_LEDGER);
+            kafka.<LedgerEntry>await(Topics.LEDGER.topic(), r -> mine(r.value(), run),
+                    l -> l.stream().map(r -> r.value().getActionId()).distinct().count() == 2000, WAIT);
+            var sealed = kafka.<LedgerEntry>readAll(Topics.LEDGER.topic(), r -> mine(r.value(), run));
+            assertEquals(2000, sealed.size(), "a duplicate would make this larger");
+            Run verify = orgos(mesh("ledger", "verify"));
+            assertEquals(0, verify.exit(), verify.out());
         }
-        kafka.sendAll(Topics.FACTS.topic(), facts.subList(0, 1000));
-        kafka.<LedgerEntry>await(Topics.LEDGER.topic(), r -> mine(r.value(), run), l -> l.size() >= 100, WAIT);
-        mesh.kill(Service.ACCOUNTABILITY_LEDGER);
-        kafka.sendAll(Topics.FACTS.topic(), facts.subList(1000, 2000));
-        mesh.restart(Service.ACCOUNTABILITY_LEDGER);
-        kafka.<LedgerEntry>await(Topics.LEDGER.topic(), r -> mine(r.value(), run),
-                l -> l.stream().map(r -> r.value().getActionId()).distinct().count() == 2000, WAIT);
-        var sealed = kafka.<LedgerEntry>readAll(Topics.LEDGER.topic(), r -> mine(r.value(), run));
-        assertEquals(2000, sealed.size(), "a duplicate would make this larger");
-        Run verify = orgos(mesh("ledger", "verify"));
-        assertEquals(0, verify.exit(), verify.out());
     }
 
     @Test
     @Order(5)
     void aForgedEntryAppendedToTheTopicIsNamed() {
-        TopicProbe kafka = new TopicProbe(mesh.endpoints());
-        var all = kafka.<LedgerEntry>readAll(Topics.LEDGER.topic(), r -> true);
-        LedgerEntry last = all.get(all.size() - 1).value();
-        byte[] fact = "{\"forged\":true}".getBytes(StandardCharsets.UTF_8);
-        long seq = last.getSequence() + 2; // skips one: a gap
-        byte[] prev = bytes(last.getEntryHash());
-        LedgerEntry forged = LedgerEntry.newBuilder(last).setSequence(seq).setFactEventId(UUID.randomUUID().toString())
-                .setFact(ByteBuffer.wrap(fact)).setPreviousHash(ByteBuffer.wrap(prev))
-                .setEntryHash(ByteBuffer.wrap(LedgerChain.hash(seq, last.getSealedAt().toEpochMilli(), prev, fact))).build();
-        kafka.send(Topics.LEDGER.topic(), Long.toString(seq), forged);
-        Run run = orgos(mesh("ledger", "verify"));
-        assertEquals(1, run.exit(), run.out());
-        assertTrue(run.out().contains("entry #" + seq) && run.out().contains("missing"), run.out());
-        assertTrue(run.out().contains("expected sequence " + (last.getSequence() + 1)), run.out());
+        try (TopicProbe kafka = new TopicProbe(mesh.endpoints())) {
+            var all = kafka.<LedgerEntry>readAll(Topics.LEDGER.topic(), r -> true);
+            LedgerEntry last = all.get(all.size() - 1).value();
+            byte[] fact = "{\"forged\":true}".getBytes(StandardCharsets.UTF_8);
+            long seq = last.getSequence() + 2; // skips one: a gap
+            byte[] prev = bytes(last.getEntryHash());
+            LedgerEntry forged = LedgerEntry.newBuilder(last).setSequence(seq).setFactEventId(UUID.randomUUID().toString())
+                    .setFact(ByteBuffer.wrap(fact)).setPreviousHash(ByteBuffer.wrap(prev))
+                    .setEntryHash(ByteBuffer.wrap(LedgerChain.hash(seq, last.getSealedAt().toEpochMilli(), prev, fact))).build();
+            kafka.send(Topics.LEDGER.topic(), Long.toString(seq), forged);
+            Run run = orgos(mesh("ledger", "verify"));
+            assertEquals(1, run.exit(), run.out());
+            assertTrue(run.out().contains("entry #" + seq) && run.out().contains("missing"), run.out());
+            assertTrue(run.out().contains("expected sequence " + (last.getSequence() + 1)), run.out());
+        }
     }
 
     private static boolean mine(LedgerEntry e, String run) {

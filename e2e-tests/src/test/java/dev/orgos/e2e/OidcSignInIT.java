@@ -62,18 +62,19 @@ class OidcSignInIT {
 
     @Test
     void anAnchorSignsInThroughTheIdentityProviderAndDecidesWithItsToken() throws Exception {
-        TopicProbe kafka = new TopicProbe(mesh.endpoints());
-        String actionId = "oidc-" + UUID.randomUUID();
-        // a Kafka-native worker: the refund is over the limit, so finance-ops decides
-        kafka.send(Topics.ACTIONS.topic(), "oidc-bot", ActionProposed.newBuilder().setEventId(UUID.randomUUID().toString())
-                .setActionId(actionId).setAgentId("oidc-bot").setOccurredAt(Instant.now()).setActionType("refund.issue")
-                .setAmount(900.0).setCurrency("EUR").setConfidence(0.95).build());
+        try (TopicProbe kafka = new TopicProbe(mesh.endpoints())) {
+            String actionId = "oidc-" + UUID.randomUUID();
+            // a Kafka-native worker: the refund is over the limit, so finance-ops decides
+            kafka.send(Topics.ACTIONS.topic(), "oidc-bot", ActionProposed.newBuilder().setEventId(UUID.randomUUID().toString())
+                    .setActionId(actionId).setAgentId("oidc-bot").setOccurredAt(Instant.now()).setActionType("refund.issue")
+                    .setAmount(900.0).setCurrency("EUR").setConfidence(0.95).build());
 
-        BrowserScript.run("oidc.mjs", Map.of("CONSOLE_URL", mesh.url(Service.CONSOLE), "ACTION_ID", actionId),
-                Path.of("target/browser-screenshots/oidc"));
+            BrowserScript.run("oidc.mjs", Map.of("CONSOLE_URL", mesh.url(Service.CONSOLE), "ACTION_ID", actionId),
+                    Path.of("target/browser-screenshots/oidc"));
 
-        var approved = kafka.<Verdict>await(Topics.VERDICTS.topic(), r -> r.value().getActionId().equals(actionId)
-                && r.value().getStatus() == VerdictStatus.APPROVED, l -> !l.isEmpty(), Duration.ofSeconds(60));
-        assertEquals(List.of("alice"), approved.get(0).value().getDecidedBy(), "the verdict names the person the IdP signed in");
+            var approved = kafka.<Verdict>await(Topics.VERDICTS.topic(), r -> r.value().getActionId().equals(actionId)
+                    && r.value().getStatus() == VerdictStatus.APPROVED, l -> !l.isEmpty(), Duration.ofSeconds(60));
+            assertEquals(List.of("alice"), approved.get(0).value().getDecidedBy(), "the verdict names the person the IdP signed in");
+        }
     }
 }

@@ -90,40 +90,41 @@ class ScaleOutIT {
         Map<String, Set<Integer>> before = assignment(ROUTERS);
         System.out.println("[scale] routers before the kill: " + before);
 
-        TopicProbe kafka = new TopicProbe(mesh.endpoints());
-        String run = "scale-" + UUID.randomUUID().toString().substring(0, 8);
-        kafka.sendAll(Topics.ACTIONS.topic(), actions(run, 0, ACTIONS / 2));
-        kafka.<RoutingDecision>await(Topics.DECISIONS.topic(), r -> r.value().getActionId().startsWith(run),
-                l -> l.size() >= 300, WAIT);
+        try (TopicProbe kafka = new TopicProbe(mesh.endpoints())) {
+            String run = "scale-" + UUID.randomUUID().toString().substring(0, 8);
+            kafka.sendAll(Topics.ACTIONS.topic(), actions(run, 0, ACTIONS / 2));
+            kafka.<RoutingDecision>await(Topics.DECISIONS.topic(), r -> r.value().getActionId().startsWith(run),
+                    l -> l.size() >= 300, WAIT);
 
-        Mesh.Replica victim = extraRouters.get(0);
-        victim.kill(); // mid-stream: it owns two partitions and some of their actions are undecided
-        System.out.println("[scale] killed " + victim.name() + " (SIGKILL)");
-        kafka.sendAll(Topics.ACTIONS.topic(), actions(run, ACTIONS / 2, ACTIONS));
+            Mesh.Replica victim = extraRouters.get(0);
+            victim.kill(); // mid-stream: it owns two partitions and some of their actions are undecided
+            System.out.println("[scale] killed " + victim.name() + " (SIGKILL)");
+            kafka.sendAll(Topics.ACTIONS.topic(), actions(run, ACTIONS / 2, ACTIONS));
 
-        kafka.<RoutingDecision>await(Topics.DECISIONS.topic(), r -> r.value().getActionId().startsWith(run),
-                l -> l.stream().map(r -> r.value().getActionId()).distinct().count() == ACTIONS, WAIT);
-        var decisions = kafka.<RoutingDecision>readAll(Topics.DECISIONS.topic(), r -> r.value().getActionId().startsWith(run));
-        assertEquals(ACTIONS, decisions.size(), "decisions: a duplicate would make this larger");
-        assertEquals(ACTIONS, decisions.stream().map(r -> r.value().getActionId()).distinct().count());
-        assertEquals(ESCALATED, decisions.stream().filter(r -> r.value().getOutcome() == DecisionOutcome.ESCALATE).count(),
-                "every over-limit refund escalated, and nothing else");
+            kafka.<RoutingDecision>await(Topics.DECISIONS.topic(), r -> r.value().getActionId().startsWith(run),
+                    l -> l.stream().map(r -> r.value().getActionId()).distinct().count() == ACTIONS, WAIT);
+            var decisions = kafka.<RoutingDecision>readAll(Topics.DECISIONS.topic(), r -> r.value().getActionId().startsWith(run));
+            assertEquals(ACTIONS, decisions.size(), "decisions: a duplicate would make this larger");
+            assertEquals(ACTIONS, decisions.stream().map(r -> r.value().getActionId()).distinct().count());
+            assertEquals(ESCALATED, decisions.stream().filter(r -> r.value().getOutcome() == DecisionOutcome.ESCALATE).count(),
+                    "every over-limit refund escalated, and nothing else");
 
-        // the ledger: one decision fact per action, one assignment per escalated action
-        kafka.<LedgerEntry>await(Topics.LEDGER.topic(), r -> ofRun(r.value(), run, FactType.ESCALATION_ASSIGNED),
-                l -> l.size() >= ESCALATED, WAIT);
-        var sealedDecisions = kafka.<LedgerEntry>readAll(Topics.LEDGER.topic(), r -> ofRun(r.value(), run, FactType.ACTION_DECIDED));
-        assertEquals(ACTIONS, sealedDecisions.size(), "ledger decision facts: a duplicate would make this larger");
-        assertEquals(ACTIONS, sealedDecisions.stream().map(r -> r.value().getActionId()).distinct().count());
-        var assigned = kafka.<LedgerEntry>readAll(Topics.LEDGER.topic(), r -> ofRun(r.value(), run, FactType.ESCALATION_ASSIGNED));
-        assertEquals(ESCALATED, assigned.size(), "one escalation per escalated action, though two services read the requests");
-        assertEquals(ESCALATED, assigned.stream().map(r -> r.value().getActionId()).distinct().count());
+            // the ledger: one decision fact per action, one assignment per escalated action
+            kafka.<LedgerEntry>await(Topics.LEDGER.topic(), r -> ofRun(r.value(), run, FactType.ESCALATION_ASSIGNED),
+                    l -> l.size() >= ESCALATED, WAIT);
+            var sealedDecisions = kafka.<LedgerEntry>readAll(Topics.LEDGER.topic(), r -> ofRun(r.value(), run, FactType.ACTION_DECIDED));
+            assertEquals(ACTIONS, sealedDecisions.size(), "ledger decision facts: a duplicate would make this larger");
+            assertEquals(ACTIONS, sealedDecisions.stream().map(r -> r.value().getActionId()).distinct().count());
+            var assigned = kafka.<LedgerEntry>readAll(Topics.LEDGER.topic(), r -> ofRun(r.value(), run, FactType.ESCALATION_ASSIGNED));
+            assertEquals(ESCALATED, assigned.size(), "one escalation per escalated action, though two services read the requests");
+            assertEquals(ESCALATED, assigned.stream().map(r -> r.value().getActionId()).distinct().count());
 
-        // the survivors took over the killed router's partitions
-        Map<String, Set<Integer>> after = Awaitility.await("two routers own all six partitions").atMost(WAIT)
-                .until(() -> assignment(ROUTERS), a -> a.size() == 2 && covers(a, Topics.ACTIONS.defaultPartitions()));
-        System.out.println("[scale] routers after the kill: " + after);
-        assertTrue(before.keySet().containsAll(after.keySet()), "the survivors are members from before the kill, no newcomer");
+            // the survivors took over the killed router's partitions
+            Map<String, Set<Integer>> after = Awaitility.await("two routers own all six partitions").atMost(WAIT)
+                    .until(() -> assignment(ROUTERS), a -> a.size() == 2 && covers(a, Topics.ACTIONS.defaultPartitions()));
+            System.out.println("[scale] routers after the kill: " + after);
+            assertTrue(before.keySet().containsAll(after.keySet()), "the survivors are members from before the kill, no newcomer");
+        }
     }
 
     /** Refunds keyed by agent id, as the gateway sends them; 400 agents stay within their hourly budgets. */

@@ -28,6 +28,7 @@ import java.util.UUID;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Every deadline path, with the service's clock moved forward instead of waiting. */
@@ -38,6 +39,12 @@ class DeadlineIT {
 
     static final Duration WAIT = Duration.ofSeconds(30);
     final TopicProbe kafka = new TopicProbe(OrgosInfrastructure.endpoints(null));
+
+    @AfterEach
+    void closeProbe() {
+        kafka.close();
+    }
+
     final String alice = DevTokens.human("alice", List.of("finance-ops"), Duration.ofHours(48));
     final String carol = DevTokens.human("carol", List.of("cfo-office"), Duration.ofHours(48));
     final String olivia = DevTokens.human("olivia", List.of("governance-board"), Duration.ofHours(48));

@@ -29,6 +29,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** The escalation service against the real broker, registry and PostgreSQL. */
@@ -38,6 +39,12 @@ class EscalationLifecycleIT {
 
     static final Duration WAIT = Duration.ofSeconds(30);
     final TopicProbe kafka = new TopicProbe(OrgosInfrastructure.endpoints(null));
+
+    @AfterEach
+    void closeProbe() {
+        kafka.close();
+    }
+
     final String alice = DevTokens.human("alice", List.of("finance-ops"), Duration.ofMinutes(10));
     final String bob = DevTokens.human("bob", List.of("finance-ops"), Duration.ofMinutes(10));
     final String dave = DevTokens.human("dave", List.of("pricing"), Duration.ofMinutes(10));

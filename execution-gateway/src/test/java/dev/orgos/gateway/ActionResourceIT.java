@@ -25,6 +25,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
@@ -32,6 +33,12 @@ import org.junit.jupiter.api.Test;
 class ActionResourceIT {
 
     final TopicProbe kafka = new TopicProbe(OrgosInfrastructure.endpoints(null));
+
+    @AfterEach
+    void closeProbe() {
+        kafka.close();
+    }
+
     final String token = DevTokens.agent("refund-bot", Duration.ofMinutes(10));
 
     /** What this replica remembers of actions it sent and that are not yet decided: a test forgets it as a crash would. */

@@ -1,7 +1,5 @@
 package dev.orgos.testing;
 
-
-
 import dev.orgos.infra.Endpoints;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,30 +12,33 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Produces and reads real Avro records through the real registry, for assertions in tests.
- * Reads with read_committed: tests see only what a transaction committed.
+ * Reads with read_committed: tests see only what a transaction committed. A probe held for a
+ * whole test class (a static field) may stay open until the JVM ends; one made for a mesh that
+ * closes is closed with it, or its producer keeps calling a broker that is gone.
  */
-public final class TopicProbe {
+public final class TopicProbe implements AutoCloseable {
     private final Endpoints endpoints;
+    private KafkaProducer<String, Object> producer;
 
     public TopicProbe(Endpoints endpoints) {
         this.endpoints = endpoints;
     }
 
     public <V> void send(String topic, String key, V value) {
-        try (KafkaProducer<String, Object> p = new KafkaProducer<>(producerProps())) {
-            p.send(new ProducerRecord<>(topic, key, value)).get();
+        try {
+            producer().send(new ProducerRecord<>(topic, key, value)).get();
         } catch (Exception e) {
             throw new IllegalStateException("could not send to " + topic, e);
         }
     }
 
-    /** Sends many records through one producer, waiting until all are acknowledged. */
+    /** Sends many records, waiting until all are acknowledged. */
     public void sendAll(String topic, List<? extends java.util.Map.Entry<String, ?>> keyedValues) {
-        try (KafkaProducer<String, Object> p = new KafkaProducer<>(producerProps())) {
+        try {
+            KafkaProducer<String, Object> p = producer();
             List<java.util.concurrent.Future<?>> acks = new ArrayList<>();
             keyedValues.forEach(e -> acks.add(p.send(new ProducerRecord<>(topic, e.getKey(), e.getValue()))));
             for (var f : acks) {
@@ -45,6 +46,27 @@ public final class TopicProbe {
             }
         } catch (Exception e) {
             throw new IllegalStateException("could not send to " + topic, e);
+        }
+    }
+
+    /**
+     * The probe's one producer, made on first send. A producer made per record asked the registry
+     * for the schema each time, and one registry request that stalled for 10 s once failed a test;
+     * a producer kept asks once per schema.
+     */
+    private synchronized KafkaProducer<String, Object> producer() {
+        if (producer == null) {
+            producer = new KafkaProducer<>(producerProps());
+        }
+        return producer;
+    }
+
+    /** Closes the producer, if the probe made one; a probe that only read holds nothing. */
+    @Override
+    public synchronized void close() {
+        if (producer != null) {
+            producer.close(Duration.ofSeconds(5));
+            producer = null;
         }
     }
 
