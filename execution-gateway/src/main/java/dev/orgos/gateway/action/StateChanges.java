@@ -1,12 +1,11 @@
 package dev.orgos.gateway.action;
 
+import dev.orgos.gateway.notices.NoticeListener;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.pgclient.PgConnection;
 import io.vertx.mutiny.pgclient.PgPool;
-import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.inject.Singleton;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -48,60 +47,44 @@ public class StateChanges {
 
     /** Each watcher is handed the new state when this replica wrote it, else null: look for yourself. */
     private final Map<String, Set<Consumer<ActionView>>> watchers = new ConcurrentHashMap<>();
-    private volatile SqlConnection listening;
-    private volatile boolean stopped;
-    /** Set when a listening connection was lost, so that its return is worth a line in the log. */
+    private NoticeListener listener;
+    /** Set when the listening connection was lost, so that its return is worth a line in the log. */
     private volatile boolean lost;
 
     void start(@Observes StartupEvent ignored) {
-        listen();
+        listener = NoticeListener.start(db, CHANNEL, FALLBACK, new NoticeListener.Events() {
+            @Override
+            public void notice(String payload) {
+                changed(payload);
+            }
+
+            @Override
+            public void listening() {
+                if (lost) {
+                    lost = false;
+                    LOG.info("Listening for action state changes again: long polls answer at once again");
+                } else {
+                    LOG.debugf("Listening for action state changes on %s", CHANNEL);
+                }
+            }
+
+            @Override
+            public void lost(Throwable cause) {
+                lost = true;
+                if (cause == null) {
+                    LOG.warn("The connection that listens for action state changes closed; long polls fall back to "
+                            + "looking every second until it is open again");
+                } else {
+                    LOG.warnf("Cannot listen for action state changes (%s); long polls look every second meanwhile", cause.getMessage());
+                }
+            }
+        });
     }
 
     void stop(@Observes ShutdownEvent ignored) {
-        stopped = true;
-        SqlConnection c = listening;
-        if (c != null) {
-            c.closeAndForget();
+        if (listener != null) {
+            listener.stop();
         }
-    }
-
-    /** Holds one pooled connection for LISTEN; when it drops, takes another. */
-    private void listen() {
-        if (stopped) {
-            return;
-        }
-        db.getConnection()
-                .chain(c -> {
-                    PgConnection pg = PgConnection.cast(c);
-                    pg.notificationHandler(n -> changed(n.getPayload()));
-                    pg.closeHandler(() -> {
-                        listening = null;
-                        lost = true;
-                        if (!stopped) {
-                            LOG.warn("The connection that listens for action state changes closed; long polls fall back to "
-                                    + "looking every second until it is open again");
-                            retryLater();
-                        }
-                    });
-                    return c.query("LISTEN " + CHANNEL).execute().invoke(() -> listening = c)
-                            .onFailure().call(e -> c.close());
-                })
-                .subscribe().with(ok -> {
-                    if (lost) {
-                        lost = false;
-                        LOG.info("Listening for action state changes again: long polls answer at once again");
-                    } else {
-                        LOG.debugf("Listening for action state changes on %s", CHANNEL);
-                    }
-                }, e -> {
-                    lost = true;
-                    LOG.warnf("Cannot listen for action state changes (%s); long polls look every second meanwhile", e.getMessage());
-                    retryLater();
-                });
-    }
-
-    private void retryLater() {
-        Uni.createFrom().voidItem().onItem().delayIt().by(FALLBACK).subscribe().with(x -> listen());
     }
 
     /** A notice names one action or several ({@link ActionStore}). */
