@@ -6,7 +6,9 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.orgos.gateway.identity.ApiKeys;
 import dev.orgos.infra.DevTokens;
 import dev.orgos.schema.ActionProposed;
 import dev.orgos.schema.Topics;
@@ -18,6 +20,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /** Agents that cannot hold a JWT use API keys, issued and revoked by an admin; the key decides who the agent is. */
@@ -125,5 +128,71 @@ class ApiKeyIT {
         }
         given().header("X-API-Key", key).contentType("application/json").body(action("wait-" + UUID.randomUUID()))
                 .when().post("/v1/actions").then().statusCode(202);
+    }
+
+    @jakarta.inject.Inject
+    ApiKeys keys;
+
+    int submit(String key) {
+        return given().header("X-API-Key", key).contentType("application/json").body(action("mem-" + UUID.randomUUID()))
+                .when().post("/v1/actions").then().extract().statusCode();
+    }
+
+    java.sql.Connection database() throws java.sql.SQLException {
+        var infra = OrgosInfrastructure.endpoints(null);
+        return java.sql.DriverManager.getConnection(infra.jdbcUrl("orgos_gateway"), infra.pgUser(), infra.pgPassword());
+    }
+
+    /**
+     * A key checked once is answered from memory (the table locked, the request still passes), and
+     * revoked by hand in the database, as another replica or an operator would, it is refused here
+     * within seconds: the replica hears of it, it does not wait for its memory to run out (60 s).
+     */
+    @Test
+    void aRememberedKeyIsNotLookedUpAgainAndARevocationAnywhereEndsItAtOnce() throws Exception {
+        String key = issue("remembered-bot");
+        String keyId = key.substring("orgos_ak_".length(), "orgos_ak_".length() + 16);
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(keys::hearing);
+        assertEquals(202, submit(key));
+        try (var db = database()) {
+            db.setAutoCommit(false);
+            try (var st = db.createStatement()) {
+                st.execute("LOCK TABLE agent_api_key IN ACCESS EXCLUSIVE MODE");
+            }
+            assertEquals(202, submit(key), "the keys' table cannot be read: the key was answered from memory");
+            db.rollback();
+            db.setAutoCommit(true);
+            try (var st = db.prepareStatement("UPDATE agent_api_key SET revoked_at = now(), revoked_by = 'dba' WHERE key_id = ?")) {
+                st.setString(1, keyId);
+                assertEquals(1, st.executeUpdate());
+            }
+        }
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> submit(key) == 401);
+        assertEquals(401, submit(key));
+    }
+
+    /** A replica whose listening connection drops may miss a revocation: it forgets every key and listens again. */
+    @Test
+    void aReplicaThatStopsHearingOfRevocationsForgetsEveryKeyAndListensAgain() throws Exception {
+        String key = issue("forgetful-bot");
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> keys.hearing() && listeners(ApiKeys.CHANNEL) == 1);
+        assertEquals(202, submit(key));
+        assertTrue(keys.remembered() > 0);
+        try (var db = database(); var st = db.createStatement()) {
+            st.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() "
+                    + "AND query = 'LISTEN " + ApiKeys.CHANNEL + "'");
+        }
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> keys.remembered() == 0);
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> keys.hearing() && listeners(ApiKeys.CHANNEL) == 1);
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> submit(key) == 202 && keys.remembered() > 0);
+    }
+
+    int listeners(String channel) throws java.sql.SQLException {
+        try (var db = database(); var st = db.createStatement();
+             var rs = st.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND query = 'LISTEN "
+                     + channel + "'")) {
+            rs.next();
+            return rs.getInt(1);
+        }
     }
 }

@@ -2,17 +2,22 @@ package dev.orgos.gateway.identity;
 
 import dev.orgos.gateway.action.ActionStore;
 import dev.orgos.gateway.action.StatementBatcher;
+import dev.orgos.gateway.notices.NoticeListener;
 import dev.orgos.service.problem.CredentialCheckUnavailable;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.pgclient.PgPool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -20,23 +25,96 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * API keys mapped to agent ids, for workers that cannot hold a JWT. A key is
  * {@code orgos_ak_<keyId>_<secret>}: the key id finds the row, the secret (256 random bits) is
  * compared by its SHA-256 in constant time. A slow password hash would add nothing: the secret
  * is random, not chosen by a person. The key is shown once, when it is made.
+ *
+ * <p>An agent sends its key with every request, so each replica remembers the keys it has checked
+ * (by the key's hash, never the key) for {@code orgos.gateway.api-key-memory}, instead of asking
+ * the database every time. Revocation still takes effect at once: the database announces every
+ * change to a key's row (a trigger, so a revocation by hand counts too), and every replica forgets
+ * the key the moment it hears. A replica remembers keys only while it listens: when its listening
+ * connection drops, it forgets every key, and checks each again until it listens once more, since a
+ * notice sent meanwhile is lost.
  */
-@ApplicationScoped
+// a singleton, not a proxied bean: asked on every request of an agent with a key
+@Singleton
 public class ApiKeys {
     private static final Pattern FORMAT = Pattern.compile("orgos_ak_([0-9a-f]{16})_([A-Za-z0-9_-]{43})");
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(ApiKeys.class);
 
+    public static final String CHANNEL = "orgos_api_key_changed";
+    /** Enough for every key of a large fleet; when exceeded, every key is checked afresh. */
+    static final int CAPACITY = 50_000;
+
     @Inject
     PgPool db;
+
+    @ConfigProperty(name = "orgos.gateway.api-key-memory", defaultValue = "60s")
+    Duration memory;
+
+    /** A key this replica checked: whose it is, and until when that answer stands. */
+    private record Checked(String keyId, String agentId, long untilNanos) {
+    }
+
+    /** By the hex SHA-256 of the presented key. */
+    private final Map<String, Checked> checked = new ConcurrentHashMap<>();
+    /** Whether this replica hears changes to keys now: only then may it remember one. */
+    private volatile boolean hearing;
+    /**
+     * Counts what may have made a lookup's answer stale: a notice, or the listener lost. A lookup
+     * remembers its answer only if nothing was counted while it ran, else a key revoked while the
+     * database was being asked could be remembered as valid.
+     */
+    private final AtomicLong changes = new AtomicLong();
+    private NoticeListener listener;
+
+    void start(@Observes StartupEvent ignored) {
+        listener = NoticeListener.start(db, CHANNEL, Duration.ofSeconds(1), new NoticeListener.Events() {
+            @Override
+            public void notice(String keyId) {
+                forget(keyId);
+            }
+
+            @Override
+            public void listening() {
+                hearing = true;
+            }
+
+            @Override
+            public void lost(Throwable cause) {
+                if (hearing) {
+                    LOG.warnf("No longer hearing of revoked API keys (%s): each key is checked in the database on every "
+                            + "request until this replica hears again", cause == null ? "the connection closed" : cause.getMessage());
+                }
+                hearing = false;
+                changes.incrementAndGet();
+                checked.clear();
+            }
+        });
+    }
+
+    void stop(@Observes ShutdownEvent ignored) {
+        if (listener != null) {
+            listener.stop();
+        }
+    }
+
+    /** Forgets a key whose row changed: its next request is checked in the database. */
+    private void forget(String keyId) {
+        changes.incrementAndGet();
+        checked.values().removeIf(c -> c.keyId().equals(keyId));
+    }
 
     /** A key as listed: never its secret. */
     public record Listed(String keyId, String agentId, String description, String createdBy, Instant createdAt,
@@ -75,28 +153,69 @@ public class ApiKeys {
             return Uni.createFrom().nullItem();
         }
         byte[] hash = sha256(presented.trim());
+        String remembered = HexFormat.of().formatHex(hash);
+        Checked known = checked.get(remembered);
+        if (known != null) {
+            if (System.nanoTime() - known.untilNanos() < 0) {
+                return Uni.createFrom().item(known.agentId());
+            }
+            checked.remove(remembered, known);
+        }
+        String keyId = m.group(1);
+        long before = changes.get();
         return StatementBatcher.bounded(db.preparedQuery("SELECT agent_id, secret_sha256 FROM agent_api_key WHERE key_id = $1 AND revoked_at IS NULL")
-                .execute(Tuple.of(m.group(1))), "looking up an API key", ActionStore.ROUND_TRIP_LIMIT)
+                .execute(Tuple.of(keyId)), "looking up an API key", ActionStore.ROUND_TRIP_LIMIT)
                 .map(rows -> {
                     for (Row r : rows) {
                         if (MessageDigest.isEqual(hash, r.getBuffer("secret_sha256").getBytes())) {
-                            return r.getString("agent_id");
+                            String agentId = r.getString("agent_id");
+                            remember(remembered, new Checked(keyId, agentId, System.nanoTime() + memory.toNanos()), before);
+                            return agentId;
                         }
                     }
                     return null;
                 })
                 .onFailure().transform(e -> {
-                    LOG.warnf("An agent's API key (id %s) could not be checked, so its request is answered 503: %s", m.group(1),
+                    LOG.warnf("An agent's API key (id %s) could not be checked, so its request is answered 503: %s", keyId,
                             e.getMessage());
                     return new CredentialCheckUnavailable("The API key could not be checked just now (" + e.getMessage() + ")", e);
                 });
+    }
+
+    /** Remembers a valid key, unless this replica may have missed a change to it since {@code before}. */
+    private void remember(String hash, Checked c, long before) {
+        if (!hearing) {
+            return;
+        }
+        if (checked.size() >= CAPACITY) {
+            checked.clear();
+        }
+        checked.put(hash, c);
+        if (changes.get() != before || !hearing) {
+            // a notice (or the listener's loss) came while the database was asked, perhaps for this key
+            checked.remove(hash, c);
+        }
+    }
+
+    /** Whether this replica hears changes to keys now, and so remembers the keys it checks. */
+    public boolean hearing() {
+        return hearing;
+    }
+
+    /** How many keys this replica remembers. */
+    public int remembered() {
+        return checked.size();
     }
 
     /** Revokes a key; false when there is no such key or it was revoked already. */
     public Uni<Boolean> revoke(String keyId, String revokedBy) {
         return db.preparedQuery("UPDATE agent_api_key SET revoked_by = $2, revoked_at = $3 WHERE key_id = $1 AND revoked_at IS NULL")
                 .execute(Tuple.of(keyId, revokedBy, OffsetDateTime.now(ZoneOffset.UTC)))
-                .map(r -> r.rowCount() == 1);
+                .map(r -> {
+                    // the notice reaches every replica, this one too, but perhaps after the admin's next request
+                    forget(keyId);
+                    return r.rowCount() == 1;
+                });
     }
 
     public Uni<List<Listed>> list(String agentId) {
