@@ -133,6 +133,7 @@ public class LedgerWriter {
         Set<String> late = new HashSet<>();
         for (KafkaRecord<String, AccountabilityFact> record : batch) {
             AccountabilityFact fact = record.getPayload();
+            warnIfPublisherAhead(fact);
             if (fact != null && fact.getEventId() != null && fact.getOccurredAt() != null && !working.alreadySealed(fact.getEventId())
                     && working.mayHaveBeenSealedBeforeWindow(fact.getOccurredAt().toEpochMilli(),
                             fact.getFactType() == FactType.VIOLATION_RECORDED)) {
@@ -144,6 +145,39 @@ public class LedgerWriter {
         }
         metrics.lookingUp(late.size());
         return sealedBefore.among(late, working.oldestRemembered());
+    }
+
+    /** When the next line about a publisher's clock may be written: one a minute at most. */
+    private long clockWarningQuietUntil;
+
+    /**
+     * A fact that occurred later than now by more than {@link SealedState#CLOCK_MARGIN} comes from a
+     * publisher whose clock runs ahead. It is sealed as usual, but once it leaves the window every
+     * fact that occurred before its time is looked up in the database (a query per batch) until
+     * real time catches up. Only the counter showed that; an operator should be told whose clock.
+     */
+    private void warnIfPublisherAhead(AccountabilityFact fact) {
+        if (fact == null || fact.getOccurredAt() == null) {
+            return;
+        }
+        long now = clock.millis();
+        String warning = aheadWarning(fact.getEventId(), fact.getSource(), fact.getOccurredAt(), now);
+        if (warning != null && now >= clockWarningQuietUntil) {
+            clockWarningQuietUntil = now + 60_000;
+            LOG.warn(warning + " (at most one such line a minute)");
+        }
+    }
+
+    /** What to tell the operator about a fact that occurred too far after {@code nowMillis}; null when its time is plausible. */
+    static String aheadWarning(String eventId, String source, java.time.Instant occurredAt, long nowMillis) {
+        long ahead = occurredAt.toEpochMilli() - nowMillis;
+        if (ahead <= SealedState.CLOCK_MARGIN.toMillis()) {
+            return null;
+        }
+        return String.format(java.util.Locale.ROOT, "Fact %s from %s occurred %,d ms after this ledger's clock: the clock of %s "
+                + "runs ahead. It is sealed as usual; until real time passes %s, facts are looked up in the database before they "
+                + "are sealed, to be sure none is sealed twice (orgos_ledger_facts_looked_up_total)", eventId, source, ahead, source,
+                occurredAt);
     }
 
     private void sealOne(KafkaRecord<String, AccountabilityFact> record, SealedState working, Set<String> sealedBefore,
