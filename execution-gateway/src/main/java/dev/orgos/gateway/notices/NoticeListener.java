@@ -60,16 +60,27 @@ public final class NoticeListener {
         }
         db.getConnection()
                 .chain(c -> {
+                    // 0 starting, 1 listening, 2 closed: whichever of the close and the failure comes first
+                    // is handled, once
+                    java.util.concurrent.atomic.AtomicInteger phase = new java.util.concurrent.atomic.AtomicInteger();
                     PgConnection pg = PgConnection.cast(c);
                     pg.notificationHandler(n -> events.notice(n.getPayload()));
                     pg.closeHandler(() -> {
+                        if (phase.getAndSet(2) != 1) {
+                            return; // it never listened: the failure below is handled instead
+                        }
                         listening = null;
                         if (!stopped) {
                             events.lost(null);
                             retryLater();
                         }
                     });
-                    return c.query("LISTEN " + channel).execute().invoke(() -> listening = c)
+                    return c.query("LISTEN " + channel).execute().invoke(() -> {
+                                if (!phase.compareAndSet(0, 1)) {
+                                    throw new IllegalStateException("the connection closed as LISTEN began");
+                                }
+                                listening = c;
+                            })
                             .onFailure().call(e -> c.close());
                 })
                 .subscribe().with(ok -> events.listening(), e -> {
