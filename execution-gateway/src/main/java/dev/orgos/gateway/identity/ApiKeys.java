@@ -72,7 +72,7 @@ public class ApiKeys {
     /** Whether this replica hears changes to keys now: only then may it remember one. */
     private volatile boolean hearing;
     /**
-     * Counts what may have made a lookup's answer stale: a notice, or the listener lost. A lookup
+     * Counts what may have made a lookup's answer stale: a notice, or the listener lost or back. A lookup
      * remembers its answer only if nothing was counted while it ran, else a key revoked while the
      * database was being asked could be remembered as valid.
      */
@@ -88,6 +88,8 @@ public class ApiKeys {
 
             @Override
             public void listening() {
+                // a lookup begun before this may have read a key revoked before LISTEN held, unheard
+                changes.incrementAndGet();
                 hearing = true;
             }
 
