@@ -24,6 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (3) at that rate, the time from each POST to its autonomous verdict being visible to the worker (a long
  *     poll issued right after the 202);
  * (4) the same, with the verdict awaited in the POST's own answer ({@code Prefer: wait=10}).
+ * Agents present JWTs, or API keys with {@code -Dorgos.bench.api-keys=true} (see {@link #agents}).
  * Usage: java [-Dorgos.bench.trace-sampling=0.1] -cp "benchmarks/target/classes:benchmarks/target/lib/*" -Dorgos.bench.warmup=60000 ... dev.orgos.bench.GatewayLoad [N] [RATE]
  */
 public final class GatewayLoad {
@@ -38,12 +39,12 @@ public final class GatewayLoad {
                 config(), System.out::println,
                 EnumSet.of(Service.EXECUTION_GATEWAY, Service.COORDINATION_ROUTER))) {
             String url = mesh.url(Service.EXECUTION_GATEWAY);
-            List<String> tokens = agents("load-agent-");
             // 64 submissions in flight, and in the verdict phases a long poll or a waiting POST for each action
             // until its verdict: 256 connections unless set otherwise. A request beyond them waits in the
             // driver, timed from when it was due, and each phase says whether any did. Without a limit
             // (4,096), an overloaded mesh was only slower: it then also opened thousands of connections.
             LeanHttp http = new LeanHttp(url, Integer.getInteger("orgos.bench.connections", 256));
+            List<String> tokens = agents(http, "load-agent-");
             warmUp(mesh, http, tokens, rate);
             // 64 by default; fewer trade throughput for latency, as wrk's connection count does
             int inFlight = Integer.getInteger("orgos.bench.in-flight", 64);
@@ -116,7 +117,7 @@ public final class GatewayLoad {
     private static void pacedPosts(LeanHttp http, String url, int rate, int seconds, String agentPrefix, String label)
             throws Exception {
         List<Long> paced = Collections.synchronizedList(new ArrayList<>());
-        List<String> tokens = agents(agentPrefix);
+        List<String> tokens = agents(http, agentPrefix);
         signIn(http, tokens);
         int count = rate * seconds;
         List<CompletableFuture<?>> all = new ArrayList<>();
@@ -223,7 +224,7 @@ public final class GatewayLoad {
     static void verdicts(Mesh mesh, LeanHttp http, int rate, String agentPrefix, boolean inThePost, String label) throws Exception {
         String routerUrl = mesh.url(Service.COORDINATION_ROUTER);
         Map<String, Double> routerBefore = timers(routerUrl, ROUTER_TRANSACTION);
-        List<String> tokens = agents(agentPrefix);
+        List<String> tokens = agents(http, agentPrefix);
         signIn(http, tokens);
         List<Long> toVerdict = Collections.synchronizedList(new ArrayList<>());
         List<String> otherAnswers = Collections.synchronizedList(new ArrayList<>());
@@ -332,14 +333,37 @@ public final class GatewayLoad {
         }
     }
 
-    /** Tokens for 500 agents named {@code prefix} and a number, valid for an hour. */
-    static List<String> agents(String prefix) {
-        List<String> tokens = new ArrayList<>();
-        for (int i = 0; i < 500; i++) {
-            tokens.add(DevTokens.agent(prefix + i, Duration.ofHours(1)));
+    /**
+     * Credentials for 500 agents named {@code prefix} and a number: JWTs valid for an hour, or, with
+     * {@code -Dorgos.bench.api-keys=true}, API keys issued by an admin through the gateway (and with
+     * {@code -Dorgos.bench.api-key-memory=0s}, checked in the database on every request, as before
+     * the gateway remembered them).
+     */
+    static List<String> agents(LeanHttp http, String prefix) {
+        List<String> credentials = new ArrayList<>();
+        if (!Boolean.getBoolean("orgos.bench.api-keys")) {
+            for (int i = 0; i < 500; i++) {
+                credentials.add(DevTokens.agent(prefix + i, Duration.ofHours(1)));
+            }
+            return credentials;
         }
-        return tokens;
+        String admin = DevTokens.human("load-admin", List.of("orgos-admin"), Duration.ofHours(2));
+        List<CompletableFuture<LeanHttp.Response>> issued = new ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            issued.add(http.post("/v1/api-keys", admin, "{\"agentId\":\"" + prefix + i + "\",\"description\":\"load driver\"}"));
+        }
+        for (var f : issued) {
+            LeanHttp.Response r = f.join();
+            java.util.regex.Matcher m = API_KEY.matcher(r.body());
+            if (r.status() != 201 || !m.find()) {
+                throw new IllegalStateException("the gateway issued no API key: " + r.status() + " " + r.body());
+            }
+            credentials.add(m.group(1));
+        }
+        return credentials;
     }
+
+    private static final java.util.regex.Pattern API_KEY = java.util.regex.Pattern.compile("\"apiKey\":\"(orgos_ak_[^\"]+)\"");
 
     /**
      * Each token's first request has its signature verified (an RSA check, then remembered until the
@@ -414,6 +438,10 @@ public final class GatewayLoad {
         String sampling = System.getProperty("orgos.bench.trace-sampling");
         if (sampling != null) {
             config.put("quarkus.otel.traces.sampler.arg", sampling);
+        }
+        String keyMemory = System.getProperty("orgos.bench.api-key-memory");
+        if (keyMemory != null) {
+            config.put("orgos.gateway.api-key-memory", keyMemory);
         }
         return config;
     }

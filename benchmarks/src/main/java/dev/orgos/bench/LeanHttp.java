@@ -82,8 +82,12 @@ final class LeanHttp implements AutoCloseable {
     }
 
     private CompletableFuture<Response> send(HttpMethod method, String path, String token, Buffer body, String header, String value) {
-        RequestOptions options = new RequestOptions().setMethod(method).setHost(host).setPort(port).setURI(path)
-                .putHeader("Authorization", "Bearer " + token);
+        RequestOptions options = new RequestOptions().setMethod(method).setHost(host).setPort(port).setURI(path);
+        if (token.startsWith("orgos_ak_")) {
+            options.putHeader("X-API-Key", token);
+        } else {
+            options.putHeader("Authorization", "Bearer " + token);
+        }
         if (header != null) {
             options.putHeader(header, value);
         }
