@@ -78,6 +78,8 @@ public class ApiKeys {
      */
     private final AtomicLong changes = new AtomicLong();
     private NoticeListener listener;
+    /** Set when hearing stopped, so that its return is worth a line in the log. */
+    private volatile boolean wasLost;
 
     void start(@Observes StartupEvent ignored) {
         listener = NoticeListener.start(db, CHANNEL, Duration.ofSeconds(1), new NoticeListener.Events() {
@@ -91,11 +93,16 @@ public class ApiKeys {
                 // a lookup begun before this may have read a key revoked before LISTEN held, unheard
                 changes.incrementAndGet();
                 hearing = true;
+                if (wasLost) {
+                    wasLost = false;
+                    LOG.info("Hearing of revoked API keys again: checked keys are remembered again");
+                }
             }
 
             @Override
             public void lost(Throwable cause) {
                 if (hearing) {
+                    wasLost = true;
                     LOG.warnf("No longer hearing of revoked API keys (%s): each key is checked in the database on every "
                             + "request until this replica hears again", cause == null ? "the connection closed" : cause.getMessage());
                 }
