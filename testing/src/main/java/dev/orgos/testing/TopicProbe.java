@@ -15,9 +15,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Produces and reads real Avro records through the real registry, for assertions in tests.
- * Reads with read_committed: tests see only what a transaction committed. A probe held for a
- * whole test class (a static field) may stay open until the JVM ends; one made for a mesh that
- * closes is closed with it, or its producer keeps calling a broker that is gone.
+ * Reads with read_committed: tests see only what a transaction committed. Close a probe that
+ * sent when its test ends (module ITs do after each test, e2e tests with their block): its
+ * producer otherwise lives on, calling a broker that may be gone.
  */
 public final class TopicProbe implements AutoCloseable {
     private final Endpoints endpoints;
