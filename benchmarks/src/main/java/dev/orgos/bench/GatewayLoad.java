@@ -382,9 +382,7 @@ public final class GatewayLoad {
 
     /** Timers' sums, counts and maxima (in seconds), named by the pattern's first group, from a Prometheus endpoint. */
     static Map<String, Double> timers(String url, java.util.regex.Pattern timer) throws Exception {
-        var client = java.net.http.HttpClient.newHttpClient();
-        String text = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + "/q/metrics")).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        String text = Prometheus.scrape(url);
         Map<String, Double> out = new java.util.HashMap<>();
         for (String line : text.split("\n")) {
             java.util.regex.Matcher m = timer.matcher(line);

@@ -78,11 +78,7 @@ public final class LedgerThroughput {
 
     /** A counter's value from a service's Prometheus endpoint, as written there. */
     static String counter(String url, String name) throws Exception {
-        try (var client = java.net.http.HttpClient.newHttpClient()) {
-            String text = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + "/q/metrics")).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
-            return text.lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{")).map(l -> l.substring(l.lastIndexOf(' ') + 1))
-                    .findFirst().orElse("(not found)");
-        }
+        return Prometheus.scrape(url).lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
+                .map(l -> l.substring(l.lastIndexOf(' ') + 1)).findFirst().orElse("(not found)");
     }
 }
