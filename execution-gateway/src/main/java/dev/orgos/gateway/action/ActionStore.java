@@ -304,6 +304,56 @@ public class ActionStore {
                 }), "looking for unpublished outcomes");
     }
 
+    /** A report of executing an action that was not allowed, as recorded: everything its ledger fact says. */
+    public record Violation(String eventId, String actionId, String agentId, String actionType, String traceId, String verdict,
+                            String anchor, Long charterVersion, String reportedStatus, String summary, Instant reportedAt,
+                            boolean published) {
+    }
+
+    private static final String VIOLATION_COLUMNS = """
+            event_id, action_id, agent_id, action_type, trace_id, verdict, anchor, charter_version, reported_status, summary,
+            reported_at, published""";
+
+    /**
+     * Records a violation once, as not yet published; the answer is the first report's row however
+     * often the report is made, with its time and whether its fact is known to be published. (An
+     * upsert that changes nothing, not {@code DO NOTHING}: it answers with the row that an identical
+     * report made at the same moment inserted, which {@code DO NOTHING}'s snapshot would not show.)
+     */
+    public Uni<Violation> recordViolation(Violation v) {
+        return bounded(db.preparedQuery("INSERT INTO action_violation (" + VIOLATION_COLUMNS + """
+                        ) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, false)
+                        ON CONFLICT (event_id) DO UPDATE SET event_id = EXCLUDED.event_id RETURNING\s""" + VIOLATION_COLUMNS)
+                .execute(Tuple.from(Arrays.asList(v.eventId(), v.actionId(), v.agentId(), v.actionType(), v.traceId(), v.verdict(),
+                        v.anchor(), v.charterVersion(), v.reportedStatus(), v.summary(), utc(v.reportedAt()))))
+                .map(rows -> violation(rows.iterator().next())), "recording a violation");
+    }
+
+    /** Marks a recorded violation's fact published. */
+    public Uni<Void> violationPublished(String eventId) {
+        return bounded(db.preparedQuery("UPDATE action_violation SET published = true WHERE event_id = $1")
+                .execute(Tuple.of(eventId)).replaceWithVoid(), "marking a violation published");
+    }
+
+    /** Violations recorded longer than {@code olderThan} ago and not known to be published, oldest first. */
+    public Uni<List<Violation>> unpublishedViolations(java.time.Duration olderThan) {
+        return bounded(db.preparedQuery("SELECT " + VIOLATION_COLUMNS + " FROM action_violation WHERE NOT published "
+                        + "AND reported_at < now() - make_interval(secs => $1) ORDER BY reported_at LIMIT 100")
+                .execute(Tuple.of((double) olderThan.toMillis() / 1000))
+                .map(rows -> {
+                    List<Violation> found = new java.util.ArrayList<>();
+                    rows.forEach(r -> found.add(violation(r)));
+                    return found;
+                }), "looking for unpublished violations");
+    }
+
+    private static Violation violation(Row r) {
+        return new Violation(r.getString("event_id"), r.getString("action_id"), r.getString("agent_id"), r.getString("action_type"),
+                r.getString("trace_id"), r.getString("verdict"), r.getString("anchor"), r.getLong("charter_version"),
+                r.getString("reported_status"), r.getString("summary"), instant(r.getOffsetDateTime("reported_at")),
+                r.getBoolean("published"));
+    }
+
     /** An outcome's change is announced in its own statement, so in its own commit: one row, one notice. */
     private static final String NOTICE_OF = "SELECT pg_notify('" + StateChanges.CHANNEL + "', action_id) FROM ";
 

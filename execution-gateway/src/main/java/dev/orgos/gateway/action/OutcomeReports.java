@@ -35,7 +35,8 @@ import org.jboss.logging.Logger;
  * action's own row. A report recorded but never published (the gateway stopped in between) is
  * published by the worker's retry of the same report, or else by {@link #sweep} on any replica.
  * Either may publish what was already published (the mark was lost); the events' ids are derived
- * from the report, so the ledger, which keeps the first of each id, seals it once.
+ * from the report, so the ledger, which keeps the first of each id, seals it once. Violations go
+ * the same way, from a table of their own ({@code action_violation}).
  */
 @Singleton
 public class OutcomeReports {
@@ -95,20 +96,39 @@ public class OutcomeReports {
     }
 
     /**
-     * A report of executing an action that was not allowed: a violation, in the ledger. Its id is
-     * derived from the report and the verdict it broke, as an outcome's is: a client's retry of a
-     * report whose answer it did not hear is sealed once, while the same report against a later
-     * verdict (pending, then rejected) is a violation of its own. Its time is the report's, since
-     * no violation is stored here: a report repeated later is a copy with a later time, which the
-     * ledger looks for however late it comes (it looks up every violation it does not remember).
+     * A report of executing an action that was not allowed: a violation, recorded here, then in the
+     * ledger. Its id is derived from the report and the verdict it broke, as an outcome's is: a
+     * client's retry of a report whose answer it did not hear is the same violation, while the same
+     * report against a later verdict (pending, then rejected) is a violation of its own. It is
+     * recorded before it is published, and a report made again is answered from the record: its
+     * fact always carries the first report's time, so the ledger, which keeps the first of each id,
+     * knows from that time where to look for it. Once recorded, the violation stands: if it cannot
+     * be published now, the sweep publishes it, since the worker that broke the rules is the last
+     * one to count on for a retry.
      */
     public Uni<Void> violation(ActionView view, String reportedStatus, String summary) {
         String eventId = UUID.nameUUIDFromBytes(("violation\n" + view.actionId() + "\n" + view.status() + "\n" + reportedStatus + "\n"
                 + summary).getBytes(StandardCharsets.UTF_8)).toString();
-        AccountabilityFact violation = fact(view, FactType.VIOLATION_RECORDED, eventId,
-                "Agent " + view.agentId() + " reported executing " + view.actionType() + " although its verdict is " + view.status()
-                        + ": " + summary, Map.of("reportedStatus", reportedStatus, "verdict", view.status()), Instant.now());
-        return send(List.of(KafkaRecord.of(Topics.FACTS.topic(), view.actionId(), violation)));
+        ActionStore.Violation reported = new ActionStore.Violation(eventId, view.actionId(), view.agentId(), view.actionType(),
+                view.traceId(), view.status(), view.anchor(), view.charterVersion(), reportedStatus, summary, Instant.now(), false);
+        return store.recordViolation(reported).chain(recorded -> recorded.published() ? Uni.createFrom().voidItem()
+                : publish(recorded).onFailure().recoverWithItem(e -> {
+                    LOG.warnf("Violation %s (action %s) is recorded but its ledger fact could not be published yet (%s); the sweep "
+                            + "publishes it within %d s", eventId, view.actionId(), e.getMessage(), SWEEP_EVERY.toSeconds() * 2);
+                    return null;
+                }));
+    }
+
+    /** Publishes a recorded violation's fact, then marks it published. */
+    private Uni<Void> publish(ActionStore.Violation v) {
+        AccountabilityFact fact = fact(v.actionId(), v.agentId(), v.anchor(), v.charterVersion(), v.traceId(), FactType.VIOLATION_RECORDED,
+                v.eventId(), "Agent " + v.agentId() + " reported executing " + v.actionType() + " although its verdict is " + v.verdict()
+                        + ": " + v.summary(), Map.of("reportedStatus", v.reportedStatus(), "verdict", v.verdict()), v.reportedAt());
+        return send(List.of(KafkaRecord.of(Topics.FACTS.topic(), v.actionId(), fact)))
+                .call(() -> store.violationPublished(v.eventId()).onFailure().recoverWithItem(e -> {
+                    LOG.debugf("Violation %s was published but not marked so (%s)", v.eventId(), e.getMessage());
+                    return null;
+                }));
     }
 
     /**
@@ -198,23 +218,33 @@ public class OutcomeReports {
     }
 
     private static String anchor(ActionView view) {
-        return view.anchor() == null ? "governance-board" : view.anchor();
+        return anchor(view.anchor());
+    }
+
+    private static String anchor(String anchor) {
+        return anchor == null ? "governance-board" : anchor;
     }
 
     private static AccountabilityFact fact(ActionView view, FactType type, String eventId, String summary, Map<String, String> details,
                                            Instant occurredAt) {
-        return AccountabilityFact.newBuilder().setEventId(eventId).setActionId(view.actionId())
-                .setAgentId(view.agentId()).setOccurredAt(occurredAt).setFactType(type).setSource("execution-gateway")
-                .setAnchor(AnchorRef.newBuilder().setRole(anchor(view)).build()).setCharterVersion(view.charterVersion())
-                .setTraceId(view.traceId()).setSummary(summary).setDetails(details).build();
+        return fact(view.actionId(), view.agentId(), view.anchor(), view.charterVersion(), view.traceId(), type, eventId, summary, details,
+                occurredAt);
+    }
+
+    private static AccountabilityFact fact(String actionId, String agentId, String anchor, Long charterVersion, String traceId, FactType type,
+                                           String eventId, String summary, Map<String, String> details, Instant occurredAt) {
+        return AccountabilityFact.newBuilder().setEventId(eventId).setActionId(actionId)
+                .setAgentId(agentId).setOccurredAt(occurredAt).setFactType(type).setSource("execution-gateway")
+                .setAnchor(AnchorRef.newBuilder().setRole(anchor(anchor)).build()).setCharterVersion(charterVersion)
+                .setTraceId(traceId).setSummary(summary).setDetails(details).build();
     }
 
     void start(@Observes StartupEvent ignored) {
         sweeper = vertx.setPeriodic(SWEEP_EVERY.toMillis(), t -> sweep().subscribe().with(n -> {
             if (n > 0) {
-                LOG.infof("Published %d outcome report(s) recorded earlier whose publication had not finished", n);
+                LOG.infof("Published %d outcome report(s) or violation(s) recorded earlier whose publication had not finished", n);
             }
-        }, e -> LOG.warnf("Outcome reports recorded but not yet published could not be looked for (%s); looking again in %s s",
+        }, e -> LOG.warnf("Outcome reports and violations recorded but not yet published could not be looked for (%s); looking again in %s s",
                 e.getMessage(), SWEEP_EVERY.toSeconds())));
     }
 
@@ -225,12 +255,17 @@ public class OutcomeReports {
     }
 
     /**
-     * Publishes the reports recorded more than {@link #SWEEP_EVERY} ago and not yet published: their
-     * replica stopped in between and the worker did not retry. Answers how many were published.
+     * Publishes the outcome reports and violations recorded more than {@link #SWEEP_EVERY} ago and
+     * not yet published: their replica stopped in between, or the broker failed, and the worker did
+     * not retry. Answers how many were published.
      */
     public Uni<Integer> sweep() {
-        return store.unpublishedOutcomes(SWEEP_EVERY).onItem().transformToMulti(views -> Multi.createFrom().iterable(views))
+        Uni<Integer> outcomes = store.unpublishedOutcomes(SWEEP_EVERY).onItem().transformToMulti(views -> Multi.createFrom().iterable(views))
                 .onItem().transformToUniAndConcatenate(u -> publish(u.action(), u.action().outcome(), u.action().outcomeSummary(), u.reportedAt()))
                 .collect().asList().map(List::size);
+        Uni<Integer> violations = store.unpublishedViolations(SWEEP_EVERY).onItem().transformToMulti(v -> Multi.createFrom().iterable(v))
+                .onItem().transformToUniAndConcatenate(this::publish)
+                .collect().asList().map(List::size);
+        return outcomes.chain(o -> violations.map(v -> o + v));
     }
 }
