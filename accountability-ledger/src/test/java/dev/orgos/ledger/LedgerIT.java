@@ -158,17 +158,6 @@ class LedgerIT {
                 given().auth().oauth2(auditor).queryParam("actionId", actionId).get("/v1/ledger/entries").then().body("size()", equalTo(2)));
     }
 
-    /** A violation's id is derived from the worker's report: the same report made again later is a copy with a later time. */
-    @Test
-    void aViolationReportedAgainLaterIsSealedOnce() {
-        String actionId = "act-" + UUID.randomUUID();
-        AccountabilityFact violation = fact(UUID.randomUUID().toString(), actionId, FactType.VIOLATION_RECORDED, "finance-ops");
-        sealAndStore(violation);
-        // reported again a minute later, as far as its time says: not a fact old enough to be looked up for that
-        List<LedgerEntry> mine = sendLateThenAwait(AccountabilityFact.newBuilder(violation).setOccurredAt(Instant.now().plusSeconds(60)).build());
-        assertEquals(List.of(FactType.VIOLATION_RECORDED, FactType.VERDICT_ISSUED), mine.stream().map(LedgerEntry::getFactType).toList());
-    }
-
     @Test
     void theDatabaseCopyWouldTakeAFactSealedTwiceRatherThanStopAtIt() throws Exception {
         String actionId = "act-" + UUID.randomUUID();

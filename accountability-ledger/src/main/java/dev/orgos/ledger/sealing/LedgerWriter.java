@@ -3,7 +3,6 @@ package dev.orgos.ledger.sealing;
 import dev.orgos.governance.ledger.LedgerChain;
 import dev.orgos.schema.AccountabilityFact;
 import dev.orgos.schema.DeadLetter;
-import dev.orgos.schema.FactType;
 import dev.orgos.schema.Topics;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -125,18 +124,18 @@ public class LedgerWriter {
 
     /**
      * The facts of the batch that were sealed before the window of recent ids: looked up in the
-     * database only for facts old enough to have been (none, nearly always), and for violations.
-     * A violation's id is derived from the worker's report, which the gateway does not store, so
-     * the same report repeated at any later time is a copy with a later time of its own.
+     * database only for facts old enough to have been (none, nearly always).
      */
     private Uni<Set<String>> sealedBeforeWindow(KafkaRecordBatch<String, AccountabilityFact> batch, SealedState working) {
         Set<String> late = new HashSet<>();
+        long now = clock.millis();
         for (KafkaRecord<String, AccountabilityFact> record : batch) {
             AccountabilityFact fact = record.getPayload();
-            warnIfPublisherAhead(fact);
-            if (fact != null && fact.getEventId() != null && fact.getOccurredAt() != null && !working.alreadySealed(fact.getEventId())
-                    && working.mayHaveBeenSealedBeforeWindow(fact.getOccurredAt().toEpochMilli(),
-                            fact.getFactType() == FactType.VIOLATION_RECORDED)) {
+            if (fact == null || fact.getEventId() == null || fact.getOccurredAt() == null) {
+                continue; // refused when it is sealed
+            }
+            warnIfPublisherAhead(fact, now);
+            if (!working.alreadySealed(fact.getEventId()) && working.mayHaveBeenSealedBeforeWindow(fact.getOccurredAt().toEpochMilli())) {
                 late.add(fact.getEventId());
             }
         }
@@ -156,11 +155,7 @@ public class LedgerWriter {
      * fact that occurred before its time is looked up in the database (a query per batch) until
      * real time catches up. Only the counter showed that; an operator should be told whose clock.
      */
-    private void warnIfPublisherAhead(AccountabilityFact fact) {
-        if (fact == null || fact.getOccurredAt() == null) {
-            return;
-        }
-        long now = clock.millis();
+    private void warnIfPublisherAhead(AccountabilityFact fact, long now) {
         String warning = aheadWarning(fact.getEventId(), fact.getSource(), fact.getOccurredAt(), now);
         if (warning != null && now >= clockWarningQuietUntil) {
             clockWarningQuietUntil = now + 60_000;

@@ -21,7 +21,7 @@ import org.jboss.logging.Logger;
  * copy holds every entry before the window. Until it does (after a database outage, say) the
  * lookup waits for it, up to {@link #PROJECTION_WAIT}, and then fails, and the batch is taken again
  * later: a late fact, and those behind it, wait rather than risk a fact sealed twice. Fresh facts
- * other than violations never come here, so sealing them does not depend on the database.
+ * never come here, so sealing them does not depend on the database.
  */
 @ApplicationScoped
 public class SealedBefore {

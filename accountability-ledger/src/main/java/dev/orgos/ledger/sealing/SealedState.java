@@ -102,11 +102,10 @@ final class SealedState {
 
     /**
      * Whether a fact not in the window may still have been sealed before it, and so must be looked
-     * for in the database: it occurred no later than some fact outside the window, or its id may
-     * come again at any later time with a later time of its own ({@code repeatsAtAnyTime}: a
-     * violation, whose report the gateway does not store) and the window does not reach genesis.
+     * for in the database: it occurred no later than some fact outside the window. (Publishers give
+     * a copy its first copy's time, so a copy occurred no later than its first copy did.)
      */
-    boolean mayHaveBeenSealedBeforeWindow(long occurredAtMillis, boolean repeatsAtAnyTime) {
-        return occurredAtMillis <= latestBeforeWindow || repeatsAtAnyTime && oldestRemembered() > 0;
+    boolean mayHaveBeenSealedBeforeWindow(long occurredAtMillis) {
+        return occurredAtMillis <= latestBeforeWindow;
     }
 }

@@ -26,16 +26,7 @@ class SealedStateTest {
     void whileTheWindowReachesBackToGenesisNoFactCanHaveBeenSealedOutsideIt() {
         SealedState s = sealed(3, 100, 200, 300);
         assertEquals(0, s.oldestRemembered());
-        assertFalse(s.mayHaveBeenSealedBeforeWindow(0, false), "even a fact from long ago: every id ever sealed is in the window");
-    }
-
-    @Test
-    void aFactWhoseIdMayRepeatAtAnyTimeIsLookedUpOnceTheWindowNoLongerReachesGenesis() {
-        SealedState whole = sealed(3, 100, 200, 300);
-        assertFalse(whole.mayHaveBeenSealedBeforeWindow(10_000, true), "every id ever sealed is still in the window");
-        SealedState partial = sealed(3, 100, 200, 300, 400);
-        assertFalse(partial.mayHaveBeenSealedBeforeWindow(10_000, false), "an ordinary fact from after everything outside");
-        assertTrue(partial.mayHaveBeenSealedBeforeWindow(10_000, true), "a repeated report carries a later time of its own");
+        assertFalse(s.mayHaveBeenSealedBeforeWindow(0), "even a fact from long ago: every id ever sealed is in the window");
     }
 
     @Test
@@ -52,14 +43,14 @@ class SealedStateTest {
         // the second fact was published late: it occurred before the first
         SealedState s = sealed(2, 300, 100, 400, 500);
         // 300 and 100 have left the window: nothing before it occurred after 300
-        assertTrue(s.mayHaveBeenSealedBeforeWindow(300, false), "a copy of the first fact");
-        assertTrue(s.mayHaveBeenSealedBeforeWindow(100, false), "a copy of the second");
-        assertFalse(s.mayHaveBeenSealedBeforeWindow(301, false), "occurred after everything outside the window: its first copy would be inside");
+        assertTrue(s.mayHaveBeenSealedBeforeWindow(300), "a copy of the first fact");
+        assertTrue(s.mayHaveBeenSealedBeforeWindow(100), "a copy of the second");
+        assertFalse(s.mayHaveBeenSealedBeforeWindow(301), "occurred after everything outside the window: its first copy would be inside");
         s.chain.append(1_000_010, new byte[] {9});
         s.remember("fact-9", 200);
         s.batchSealed(); // pushes 400 out
-        assertTrue(s.mayHaveBeenSealedBeforeWindow(400, false));
-        assertFalse(s.mayHaveBeenSealedBeforeWindow(401, false));
+        assertTrue(s.mayHaveBeenSealedBeforeWindow(400));
+        assertFalse(s.mayHaveBeenSealedBeforeWindow(401));
     }
 
     @Test
@@ -67,7 +58,7 @@ class SealedStateTest {
         SealedState s = SealedState.empty(10);
         for (int i = 0; i < 1000; i++) {
             long occurred = 1_000L * i; // hours before the sealing, but in order
-            assertFalse(i >= 10 && s.mayHaveBeenSealedBeforeWindow(occurred, false), "fact " + i);
+            assertFalse(i >= 10 && s.mayHaveBeenSealedBeforeWindow(occurred), "fact " + i);
             s.chain.append(9_000_000_000L + i, new byte[] {(byte) i});
             s.remember("fact-" + i, occurred);
             s.batchSealed();
@@ -85,14 +76,14 @@ class SealedStateTest {
         assertEquals(7, s.oldestRemembered());
         assertTrue(s.alreadySealed("fact-8"));
         // entries 0 to 6 were sealed by 70,000, so their facts occurred by 70,000 + margin by any publisher's clock
-        assertTrue(s.mayHaveBeenSealedBeforeWindow(70_000 + MARGIN, false));
-        assertFalse(s.mayHaveBeenSealedBeforeWindow(70_000 + MARGIN + 1, false));
+        assertTrue(s.mayHaveBeenSealedBeforeWindow(70_000 + MARGIN));
+        assertFalse(s.mayHaveBeenSealedBeforeWindow(70_000 + MARGIN + 1));
         // and as the ones read back leave the window, their bound goes with them
         s.chain.append(100_000, new byte[] {1});
         s.remember("fact-10", 95_000);
         s.batchSealed();
-        assertTrue(s.mayHaveBeenSealedBeforeWindow(70_000 + MARGIN, false), "fact-7 left: still bounded by its sealing time");
-        assertFalse(s.mayHaveBeenSealedBeforeWindow(70_000 + MARGIN + 1, false));
+        assertTrue(s.mayHaveBeenSealedBeforeWindow(70_000 + MARGIN), "fact-7 left: still bounded by its sealing time");
+        assertFalse(s.mayHaveBeenSealedBeforeWindow(70_000 + MARGIN + 1));
     }
 
     @Test
@@ -107,7 +98,7 @@ class SealedStateTest {
         s.batchSealed();
         assertFalse(s.alreadySealed("fact-0"));
         assertEquals(5, s.oldestRemembered());
-        assertTrue(s.mayHaveBeenSealedBeforeWindow(1004, false), "the next batch looks up what may be a copy of fact-4");
+        assertTrue(s.mayHaveBeenSealedBeforeWindow(1004), "the next batch looks up what may be a copy of fact-4");
     }
 
     @Test
@@ -116,6 +107,6 @@ class SealedStateTest {
         sealedAt.put("fact-0", 1_000L);
         sealedAt.put("fact-1", 2_000L);
         SealedState s = SealedState.recovered(new LedgerChain(2, new byte[32]), sealedAt, 5);
-        assertFalse(s.mayHaveBeenSealedBeforeWindow(0, false));
+        assertFalse(s.mayHaveBeenSealedBeforeWindow(0));
     }
 }
