@@ -25,8 +25,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -54,9 +52,6 @@ public class ApiKeys {
     private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(ApiKeys.class);
 
     public static final String CHANNEL = "orgos_api_key_changed";
-    /** Enough for every key of a large fleet; when exceeded, every key is checked afresh. */
-    static final int CAPACITY = 50_000;
-
     @Inject
     PgPool db;
 
@@ -67,8 +62,11 @@ public class ApiKeys {
     private record Checked(String keyId, String agentId, long untilNanos) {
     }
 
+    @ConfigProperty(name = "orgos.gateway.remembered-credentials", defaultValue = "50000")
+    int capacity;
+
     /** By the hex SHA-256 of the presented key. */
-    private final Map<String, Checked> checked = new ConcurrentHashMap<>();
+    private RememberedCredentials<Checked> checked;
     /** Whether this replica hears changes to keys now: only then may it remember one. */
     private volatile boolean hearing;
     /**
@@ -80,6 +78,11 @@ public class ApiKeys {
     private NoticeListener listener;
     /** Set when hearing stopped, so that its return is worth a line in the log. */
     private volatile boolean wasLost;
+
+    @jakarta.annotation.PostConstruct
+    void init() {
+        checked = new RememberedCredentials<>(capacity);
+    }
 
     void start(@Observes StartupEvent ignored) {
         listener = NoticeListener.start(db, CHANNEL, Duration.ofSeconds(1), new NoticeListener.Events() {
@@ -108,7 +111,7 @@ public class ApiKeys {
                 }
                 hearing = false;
                 changes.incrementAndGet();
-                checked.clear();
+                checked.forgetAll();
             }
         });
     }
@@ -122,7 +125,7 @@ public class ApiKeys {
     /** Forgets a key whose row changed: its next request is checked in the database. */
     private void forget(String keyId) {
         changes.incrementAndGet();
-        checked.values().removeIf(c -> c.keyId().equals(keyId));
+        checked.forgetIf(c -> c.keyId().equals(keyId));
     }
 
     /** A key as listed: never its secret. */
@@ -168,7 +171,7 @@ public class ApiKeys {
             if (System.nanoTime() - known.untilNanos() < 0) {
                 return Uni.createFrom().item(known.agentId());
             }
-            checked.remove(remembered, known);
+            checked.forget(remembered, known);
         }
         String keyId = m.group(1);
         long before = changes.get();
@@ -196,13 +199,10 @@ public class ApiKeys {
         if (!hearing) {
             return;
         }
-        if (checked.size() >= CAPACITY) {
-            checked.clear();
-        }
-        checked.put(hash, c);
+        checked.remember(hash, c);
         if (changes.get() != before || !hearing) {
             // a notice (or the listener's loss) came while the database was asked, perhaps for this key
-            checked.remove(hash, c);
+            checked.forget(hash, c);
         }
     }
 

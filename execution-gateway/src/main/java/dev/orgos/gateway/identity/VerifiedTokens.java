@@ -13,8 +13,6 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
@@ -32,9 +30,6 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 // a singleton, not a proxied bean: asked on every request (see the action package's note)
 @Singleton
 public class VerifiedTokens implements IdentityProvider<TokenAuthenticationRequest> {
-    /** Enough for every agent of a large fleet; when exceeded, everything is verified afresh. */
-    static final int CAPACITY = 50_000;
-
     @Inject
     JWTParser parser;
 
@@ -42,7 +37,15 @@ public class VerifiedTokens implements IdentityProvider<TokenAuthenticationReque
     @org.eclipse.microprofile.config.inject.ConfigProperty(name = "mp.jwt.verify.clock.skew", defaultValue = "60")
     long clockSkewSeconds;
 
-    private final Map<String, Verified> verified = new ConcurrentHashMap<>();
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "orgos.gateway.remembered-credentials", defaultValue = "50000")
+    int capacity;
+
+    private RememberedCredentials<Verified> verified;
+
+    @jakarta.annotation.PostConstruct
+    void init() {
+        verified = new RememberedCredentials<>(capacity);
+    }
 
     /**
      * A verified token with what each request needs from it read once: a claim read from the token
@@ -70,7 +73,7 @@ public class VerifiedTokens implements IdentityProvider<TokenAuthenticationReque
             if (System.currentTimeMillis() < known.honouredUntilMillis()) {
                 return Uni.createFrom().item(identity(known, request));
             }
-            verified.remove(token);
+            verified.forget(token, known);
         }
         // the key may be fetched from a JWKS endpoint: verify off the event loop
         return context.runBlocking(() -> {
@@ -80,12 +83,9 @@ public class VerifiedTokens implements IdentityProvider<TokenAuthenticationReque
             } catch (ParseException e) {
                 throw new AuthenticationFailedException(e);
             }
-            if (verified.size() >= CAPACITY) {
-                verified.clear();
-            }
             Verified v = new Verified(jwt, (jwt.getExpirationTime() + clockSkewSeconds) * 1000, java.util.Set.copyOf(jwt.getGroups()),
                     jwt.getSubject());
-            verified.put(token, v);
+            verified.remember(token, v);
             return identity(v, request);
         });
     }
