@@ -12,8 +12,8 @@ import io.quarkus.vertx.http.runtime.security.ChallengeData;
 import io.quarkus.vertx.http.runtime.security.HttpAuthenticationMechanism;
 import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.RoutingContext;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import java.util.Set;
 
 /**
@@ -37,7 +37,8 @@ public final class ApiKeyAuthentication {
         }
     }
 
-    @ApplicationScoped
+    // singletons, not proxied beans: asked on every request
+    @Singleton
     public static class Mechanism implements HttpAuthenticationMechanism {
         @Override
         public Uni<SecurityIdentity> authenticate(RoutingContext context, IdentityProviderManager identityProviderManager) {
@@ -59,7 +60,7 @@ public final class ApiKeyAuthentication {
         }
     }
 
-    @ApplicationScoped
+    @Singleton
     public static class Provider implements IdentityProvider<Request> {
         @Inject
         ApiKeys keys;
