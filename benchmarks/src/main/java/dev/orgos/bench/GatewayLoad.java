@@ -358,12 +358,6 @@ public final class GatewayLoad {
         }
     }
 
-    /**
-     * Credentials for 500 agents named {@code prefix} and a number: JWTs valid for an hour, or, with
-     * {@code -Dorgos.bench.api-keys=true}, API keys issued by an admin through the gateway (and with
-     * {@code -Dorgos.bench.api-key-memory=0s}, checked in the database on every request, as before
-     * the gateway remembered them).
-     */
     /** Each phase's fresh agents, by their ids' prefix. */
     static List<String> phasesAgents(int passes) {
         List<String> prefixes = new ArrayList<>(List.of("load-agent-", "warm-poll-agent-", "warm-prefer-agent-"));
@@ -374,6 +368,7 @@ public final class GatewayLoad {
         }
         return prefixes;
     }
+
     private static final Map<String, List<String>> SIGNED_IN = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
@@ -387,13 +382,11 @@ public final class GatewayLoad {
         List<String> prefixes = phasesAgents(passes);
         System.out.printf(Locale.ROOT, "Signing in %d phases' agents, 500 each...%n", prefixes.size());
         for (String prefix : prefixes) {
-            List<String> credentials = issue(http, prefix);
-            signIn(http, credentials);
-            SIGNED_IN.put(prefix, credentials);
+            agents(http, prefix);
         }
     }
 
-    /** A phase's agents, signed in already. */
+    /** A phase's agents, signed in (now, unless {@link #signInEveryPhasesAgents} did already). */
     static List<String> agents(LeanHttp http, String prefix) {
         return SIGNED_IN.computeIfAbsent(prefix, p -> {
             List<String> credentials = issue(http, p);
@@ -402,6 +395,12 @@ public final class GatewayLoad {
         });
     }
 
+    /**
+     * Credentials for 500 agents named {@code prefix} and a number: JWTs valid for an hour, or, with
+     * {@code -Dorgos.bench.api-keys=true}, API keys issued by an admin through the gateway (and with
+     * {@code -Dorgos.bench.api-key-memory=0s}, checked in the database on every request, as before
+     * the gateway remembered them).
+     */
     private static List<String> issue(LeanHttp http, String prefix) {
         List<String> credentials = new ArrayList<>();
         if (!Boolean.getBoolean("orgos.bench.api-keys")) {
