@@ -569,14 +569,21 @@ class ActionResourceIT {
 
     /** When the violation was recorded, to the millisecond (as records carry times). */
     private Instant violationRecordedAt(String eventId) {
-        return db.preparedQuery("SELECT reported_at FROM action_violation WHERE event_id = $1").execute(io.vertx.mutiny.sqlclient.Tuple.of(eventId))
-                .map(rows -> rows.iterator().next().getOffsetDateTime("reported_at").toInstant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS))
-                .await().atMost(Duration.ofSeconds(10));
+        return toMillis(row("SELECT reported_at FROM action_violation WHERE event_id = $1", eventId).getOffsetDateTime(0));
     }
 
     private Boolean violationPublished(String eventId) {
-        return db.preparedQuery("SELECT published FROM action_violation WHERE event_id = $1")
-                .execute(io.vertx.mutiny.sqlclient.Tuple.of(eventId)).await().atMost(Duration.ofSeconds(10)).iterator().next().getBoolean(0);
+        return row("SELECT published FROM action_violation WHERE event_id = $1", eventId).getBoolean(0);
+    }
+
+    /** The one row {@code query} finds for {@code id}. */
+    private io.vertx.mutiny.sqlclient.Row row(String query, String id) {
+        return db.preparedQuery(query).execute(io.vertx.mutiny.sqlclient.Tuple.of(id)).await().atMost(Duration.ofSeconds(10)).iterator().next();
+    }
+
+    /** To the millisecond, as records carry times. */
+    private static Instant toMillis(java.time.OffsetDateTime t) {
+        return t.toInstant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
     }
 
     /**
@@ -671,14 +678,11 @@ class ActionResourceIT {
 
     /** When the outcome was recorded as reported, to the millisecond (as records carry times). */
     private Instant reportedAt(String id) {
-        return db.preparedQuery("SELECT outcome_at FROM action_state WHERE action_id = $1").execute(io.vertx.mutiny.sqlclient.Tuple.of(id))
-                .map(rows -> rows.iterator().next().getOffsetDateTime("outcome_at").toInstant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS))
-                .await().atMost(Duration.ofSeconds(10));
+        return toMillis(row("SELECT outcome_at FROM action_state WHERE action_id = $1", id).getOffsetDateTime(0));
     }
 
     private Boolean outcomePublished(String id) {
-        return db.preparedQuery("SELECT outcome_published FROM action_state WHERE action_id = $1")
-                .execute(io.vertx.mutiny.sqlclient.Tuple.of(id)).await().atMost(Duration.ofSeconds(10)).iterator().next().getBoolean(0);
+        return row("SELECT outcome_published FROM action_state WHERE action_id = $1", id).getBoolean(0);
     }
 
     /**

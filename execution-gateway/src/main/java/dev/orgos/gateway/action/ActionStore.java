@@ -294,14 +294,19 @@ public class ActionStore {
 
     /** Actions whose outcome was recorded longer than {@code olderThan} ago and is not known to be published, oldest first. */
     public Uni<List<UnpublishedOutcome>> unpublishedOutcomes(java.time.Duration olderThan) {
-        return bounded(db.preparedQuery("SELECT " + COLUMNS + ", outcome_at FROM action_state WHERE outcome_published = false "
-                        + "AND outcome_at < now() - make_interval(secs => $1) ORDER BY outcome_at LIMIT 100")
-                .execute(Tuple.of((double) olderThan.toMillis() / 1000))
+        return unpublished("SELECT " + COLUMNS + ", outcome_at FROM action_state WHERE outcome_published = false "
+                        + "AND outcome_at < now() - make_interval(secs => $1) ORDER BY outcome_at LIMIT 100", olderThan,
+                r -> new UnpublishedOutcome(view(r), instant(r.getOffsetDateTime("outcome_at"))), "looking for unpublished outcomes");
+    }
+
+    /** What an outbox sweep reads: the rows {@code query} finds recorded more than {@code olderThan} ago ({@code $1}, in seconds). */
+    private <T> Uni<List<T>> unpublished(String query, java.time.Duration olderThan, java.util.function.Function<Row, T> read, String what) {
+        return bounded(db.preparedQuery(query).execute(Tuple.of((double) olderThan.toMillis() / 1000))
                 .map(rows -> {
-                    List<UnpublishedOutcome> found = new java.util.ArrayList<>();
-                    rows.forEach(r -> found.add(new UnpublishedOutcome(view(r), instant(r.getOffsetDateTime("outcome_at")))));
+                    List<T> found = new java.util.ArrayList<>();
+                    rows.forEach(r -> found.add(read.apply(r)));
                     return found;
-                }), "looking for unpublished outcomes");
+                }), what);
     }
 
     /** A report of executing an action that was not allowed, as recorded: everything its ledger fact says. */
@@ -337,14 +342,9 @@ public class ActionStore {
 
     /** Violations recorded longer than {@code olderThan} ago and not known to be published, oldest first. */
     public Uni<List<Violation>> unpublishedViolations(java.time.Duration olderThan) {
-        return bounded(db.preparedQuery("SELECT " + VIOLATION_COLUMNS + " FROM action_violation WHERE NOT published "
-                        + "AND reported_at < now() - make_interval(secs => $1) ORDER BY reported_at LIMIT 100")
-                .execute(Tuple.of((double) olderThan.toMillis() / 1000))
-                .map(rows -> {
-                    List<Violation> found = new java.util.ArrayList<>();
-                    rows.forEach(r -> found.add(violation(r)));
-                    return found;
-                }), "looking for unpublished violations");
+        return unpublished("SELECT " + VIOLATION_COLUMNS + " FROM action_violation WHERE NOT published "
+                + "AND reported_at < now() - make_interval(secs => $1) ORDER BY reported_at LIMIT 100", olderThan,
+                ActionStore::violation, "looking for unpublished violations");
     }
 
     private static Violation violation(Row r) {
