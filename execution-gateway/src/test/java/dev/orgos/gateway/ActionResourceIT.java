@@ -233,6 +233,90 @@ class ActionResourceIT {
         assertEquals(1, sent.stream().filter(r -> r.value().getActionId().equals(id)).count(), "sent once, never again");
     }
 
+    /**
+     * An action id is decided once, by its first request: the same id under a new key (or under none,
+     * when the first had one) is refused, not sent again. Sent, it would be dropped by the router as
+     * already decided, and the POST answered with the first body's verdict for a body never evaluated.
+     */
+    @Test
+    void anActionIdSubmittedAgainUnderAnotherKeyIsRefusedAndNothingIsSent() throws Exception {
+        String id = "reused-" + UUID.randomUUID();
+        String first = "{\"actionId\":\"" + id + "\",\"actionType\":\"refund.issue\",\"amount\":10}";
+        String firstKey = "key-" + UUID.randomUUID();
+        post(token, first, firstKey);
+        verdict(id, VerdictStatus.AUTONOMOUS, Instant.now());
+        Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                given().auth().oauth2(token).get("/v1/actions/" + id).then().statusCode(200).body("status", equalTo("AUTONOMOUS")));
+        String otherKey = "key-" + UUID.randomUUID();
+        given().auth().oauth2(token).contentType("application/json").header("Idempotency-Key", otherKey).header("Prefer", "wait=2")
+                .body("{\"actionId\":\"" + id + "\",\"actionType\":\"refund.issue\",\"amount\":1000000}")
+                .post("/v1/actions").then().statusCode(409).contentType(containsString("application/problem+json"))
+                .body("errors[0].field", equalTo("actionId")).body("detail", containsString("Idempotency-Key"));
+        // the same body without the key it was first sent with is not a retry either
+        given().auth().oauth2(token).contentType("application/json").body(first)
+                .post("/v1/actions").then().statusCode(409).body("errors[0].field", equalTo("actionId"));
+        // the first request's retry still gets its acceptance
+        given().auth().oauth2(token).contentType("application/json").header("Idempotency-Key", firstKey).body(first)
+                .post("/v1/actions").then().statusCode(202).header("Idempotent-Replayed", "true");
+        assertEquals(0, rows("SELECT 1 FROM idempotency_key WHERE key = ?", otherKey), "the new key was not claimed");
+        String marker = post(token, "{\"actionType\":\"refund.issue\"}", null);
+        var sent = kafka.<ActionProposed>await(Topics.ACTIONS.topic(), r -> r.value() != null
+                        && (r.value().getActionId().equals(id) || r.value().getActionId().equals(marker)),
+                l -> l.stream().anyMatch(r -> r.value().getActionId().equals(marker)), Duration.ofSeconds(20));
+        assertEquals(1, sent.stream().filter(r -> r.value().getActionId().equals(id)).count(), "sent once, by the first request");
+    }
+
+    /**
+     * Two requests for one action id under different keys at the same moment, as on two replicas: the
+     * second transaction's claim of its key succeeds, but its action id was recorded by the first. It
+     * gives its key back and is refused as the later of the two, and nothing of it is sent.
+     */
+    @Test
+    void aClaimThatLosesItsActionIdToAConcurrentRequestGivesItsKeyBackAndIsRefused() throws Exception {
+        String id = "raced-" + UUID.randomUUID();
+        String key = "key-" + UUID.randomUUID();
+        var db = OrgosInfrastructure.endpoints(null);
+        try (var other = java.sql.DriverManager.getConnection(db.jdbcUrl("orgos_gateway"), db.pgUser(), db.pgPassword())) {
+            // the other request's transaction: the id recorded, not yet committed
+            other.setAutoCommit(false);
+            try (var st = other.prepareStatement("INSERT INTO action_state (action_id, agent_id, action_type, status, submitted_at, "
+                    + "updated_at) VALUES (?, 'refund-bot', 'refund.issue', 'PENDING', now(), now())")) {
+                st.setString(1, id);
+                st.executeUpdate();
+            }
+            var answer = java.util.concurrent.CompletableFuture.supplyAsync(() -> given().auth().oauth2(token)
+                    .contentType("application/json").header("Idempotency-Key", key)
+                    .body("{\"actionId\":\"" + id + "\",\"actionType\":\"refund.issue\",\"amount\":5}").post("/v1/actions"));
+            // the claim has taken its key and now waits for the other transaction's row
+            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> rows("SELECT 1 FROM pg_stat_activity WHERE wait_event_type = "
+                    + "'Lock' AND query LIKE ?", "%idempotency_key%") > 0);
+            other.commit();
+            answer.get(20, java.util.concurrent.TimeUnit.SECONDS).then().statusCode(409).body("errors[0].field", equalTo("actionId"));
+        }
+        assertEquals(0, rows("SELECT 1 FROM idempotency_key WHERE key = ?", key), "the key was given back");
+        String marker = post(token, "{\"actionType\":\"refund.issue\"}", null);
+        var sent = kafka.<ActionProposed>await(Topics.ACTIONS.topic(), r -> r.value() != null
+                        && (r.value().getActionId().equals(id) || r.value().getActionId().equals(marker)),
+                l -> l.stream().anyMatch(r -> r.value().getActionId().equals(marker)), Duration.ofSeconds(20));
+        assertEquals(0, sent.stream().filter(r -> r.value().getActionId().equals(id)).count(), "nothing of it sent");
+    }
+
+    /** How many rows a query with one text parameter answers. */
+    private static int rows(String query, String parameter) throws java.sql.SQLException {
+        var db = OrgosInfrastructure.endpoints(null);
+        try (var c = java.sql.DriverManager.getConnection(db.jdbcUrl("orgos_gateway"), db.pgUser(), db.pgPassword());
+             var st = c.prepareStatement(query)) {
+            st.setString(1, parameter);
+            int n = 0;
+            try (var result = st.executeQuery()) {
+                while (result.next()) {
+                    n++;
+                }
+            }
+            return n;
+        }
+    }
+
     private static int sql(String statement, String actionId) throws java.sql.SQLException {
         var db = OrgosInfrastructure.endpoints(null);
         try (var c = java.sql.DriverManager.getConnection(db.jdbcUrl("orgos_gateway"), db.pgUser(), db.pgPassword());

@@ -153,14 +153,22 @@ public class ActionStore {
      * {@code sent} is known from the database only once the action is decided (its state is no longer
      * PENDING), or from a note made by a replica older than this version; until then only the
      * replica that sent it knows (AwaitingDecision).
+     *
+     * <p>{@code takenBy} is set, and nothing claimed, whenever the action id is already recorded under
+     * another key: another agent's id, or this agent's own action first sent under another
+     * idempotency key (or as a Kafka-native worker's record). Claiming the new key would send a second
+     * request for an action the router decides once, and its answer would be the first request's
+     * verdict, for a body never evaluated. {@code lostRace}: the key was claimed, but a request under
+     * another key recorded the same action id at the same moment (another transaction, committed
+     * first); the key must be given back ({@link #releaseKey}) and the claim made again.
      */
-    public record Claim(boolean fresh, String actionId, boolean sameRequest, boolean sent, String takenBy) {
+    public record Claim(boolean fresh, String actionId, boolean sameRequest, boolean sent, String takenBy, boolean lostRace) {
     }
 
     /**
      * Claims (agent, key) for this request and, when the claim is fresh, records the action as
-     * PENDING, in one statement, unless the action id is another agent's: the statement checks
-     * ownership, claims, records, and reads what was there before (every part of one statement sees
+     * PENDING, in one statement, unless the action id is already recorded (see {@link Claim}): the
+     * statement checks the id, claims, records, and reads what was there before (every part of one statement sees
      * the same snapshot, so a fresh claim reads nothing back). Concurrent claims share a round trip
      * and a commit. A plain future, like {@link #accepted}.
      */
@@ -180,16 +188,16 @@ public class ActionStore {
                  claimed AS (
                      INSERT INTO idempotency_key (agent_id, key, request_hash, action_id, created_at)
                      SELECT $1::varchar, $2::varchar, $3::varchar, $4::varchar, $7::timestamptz
-                     WHERE NOT EXISTS (SELECT 1 FROM owner WHERE agent_id <> $1::varchar)
+                     WHERE NOT EXISTS (SELECT 1 FROM owner)
                      ON CONFLICT (agent_id, key) DO NOTHING RETURNING action_id),
                  recorded AS (
                      INSERT INTO action_state (action_id, agent_id, action_type, status, trace_id, submitted_at, updated_at)
                      SELECT action_id, $1::varchar, $5::varchar, 'PENDING', $6::varchar, $7::timestamptz, $7::timestamptz FROM claimed
-                     ON CONFLICT (action_id) DO NOTHING),
+                     ON CONFLICT (action_id) DO NOTHING RETURNING action_id),
                  earlier AS (SELECT k.action_id, k.request_hash, k.sent OR COALESCE(s.status <> 'PENDING', false) AS sent
                              FROM idempotency_key k LEFT JOIN action_state s ON s.action_id = k.action_id
                              WHERE k.agent_id = $1::varchar AND k.key = $2::varchar)
-            SELECT (SELECT action_id FROM claimed) AS claimed,
+            SELECT (SELECT action_id FROM claimed) AS claimed, (SELECT action_id FROM recorded) AS recorded,
                    (SELECT agent_id FROM owner) AS owner,
                    e.action_id AS earlier_action, e.request_hash AS earlier_hash, e.sent AS earlier_sent
             FROM (SELECT 1) one LEFT JOIN earlier e ON true""";
@@ -217,14 +225,15 @@ public class ActionStore {
         String actionId = request.getString(3);
         String requestHash = request.getString(2);
         if (r.getString("claimed") != null) {
-            return new Claim(true, actionId, true, false, null);
+            boolean recorded = r.getString("recorded") != null;
+            return new Claim(recorded, actionId, recorded, false, null, !recorded);
         }
         String earlier = r.getString("earlier_action");
         if (earlier != null) {
             return new Claim(false, earlier, requestHash.equals(r.getString("earlier_hash")),
-                    Boolean.TRUE.equals(r.getBoolean("earlier_sent")), null);
+                    Boolean.TRUE.equals(r.getBoolean("earlier_sent")), null, false);
         }
-        return new Claim(false, actionId, false, true, r.getString("owner"));
+        return new Claim(false, actionId, false, true, r.getString("owner"), false);
     }
 
     /**
@@ -234,8 +243,13 @@ public class ActionStore {
     public Uni<Void> unsent(String agentId, String key, String actionId) {
         Uni<Void> forget = bounded(db.preparedQuery("DELETE FROM action_state WHERE action_id = $1 AND agent_id = $2 AND status = 'PENDING'")
                 .execute(Tuple.of(actionId, agentId)).replaceWithVoid(), "forgetting an unsent action");
-        return key == null ? forget : bounded(db.preparedQuery("DELETE FROM idempotency_key WHERE agent_id = $1 AND key = $2")
-                .execute(Tuple.of(agentId, key)), "giving an idempotency key back").chain(() -> forget);
+        return key == null ? forget : releaseKey(agentId, key).chain(() -> forget);
+    }
+
+    /** Gives back a key claimed for an action id that a request under another key recorded first ({@link Claim#lostRace}). */
+    public Uni<Void> releaseKey(String agentId, String key) {
+        return bounded(db.preparedQuery("DELETE FROM idempotency_key WHERE agent_id = $1 AND key = $2")
+                .execute(Tuple.of(agentId, key)).replaceWithVoid(), "giving an idempotency key back");
     }
 
     /** Batches that failed and were run one statement at a time instead, of every kind, since the start. */

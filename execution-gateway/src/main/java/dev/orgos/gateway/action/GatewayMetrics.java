@@ -20,7 +20,7 @@ import java.util.Map;
 public class GatewayMetrics {
 
     public enum Refusal {
-        INVALID, RATE_LIMITED, IDEMPOTENCY_KEY_REUSED
+        INVALID, RATE_LIMITED, IDEMPOTENCY_KEY_REUSED, ACTION_ID_REUSED
     }
 
     @Inject

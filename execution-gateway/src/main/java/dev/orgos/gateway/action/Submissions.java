@@ -191,12 +191,32 @@ public class Submissions {
                         return send(agentId, withId, avroParams, now, trace, traceId, null, true);
                     });
         }
-        String hash = request.fingerprint();
-        return store.claim(agentId, key, hash, actionId, request.actionType(), traceId, now).thenCompose(claim -> {
+        return claimAndSend(agentId, withId, avroParams, key, request.fingerprint(), now, trace, traceId, recording, true);
+    }
+
+    /**
+     * Claims {@code key} for the request and sends it when the claim is fresh; otherwise answers as
+     * the claim says. {@code mayClaimAgain}: once, a claim that lost its action id to a request under
+     * another key at the same moment is given back and made again, which then sees that request.
+     */
+    private CompletionStage<Answer> claimAndSend(String agentId, ActionRequest withId, Map<String, Object> avroParams, String key,
+                                                 String hash, Instant now, Context trace, String traceId, long recording,
+                                                 boolean mayClaimAgain) {
+        String actionId = withId.actionId();
+        return store.claim(agentId, key, hash, actionId, withId.actionType(), traceId, now).thenCompose(claim -> {
             metrics.recorded(recording);
-            if (claim.takenBy() != null) {
+            if (claim.lostRace()) {
+                return store.releaseKey(agentId, key).subscribeAsCompletionStage().thenCompose(released -> mayClaimAgain
+                        ? claimAndSend(agentId, withId, avroParams, key, hash, now, trace, traceId, recording, false)
+                        : done(alreadySubmitted(actionId)));
+            }
+            if (claim.takenBy() != null && !claim.takenBy().equals(agentId)) {
                 return done(Answer.problem(409, "Action id taken", "Action id " + actionId
                         + " belongs to another agent's action; choose another.", List.of(new Problem.FieldError("actionId", "is already used"))));
+            }
+            if (claim.takenBy() != null) {
+                metrics.refused(GatewayMetrics.Refusal.ACTION_ID_REUSED);
+                return done(alreadySubmitted(actionId));
             }
             if (claim.fresh()) {
                 return send(agentId, withId, avroParams, now, trace, traceId, key, true);
@@ -227,6 +247,19 @@ public class Submissions {
             LOG.debugf("Retry of action %s by %s answered with the original acceptance", claim.actionId(), agentId);
             return done(pending(claim.actionId(), null).with(REPLAYED, "true"));
         });
+    }
+
+    /**
+     * The agent's own action id, first submitted under another idempotency key. Sent again, it would
+     * not be evaluated (the router decides an action id once) and would be answered with the first
+     * request's verdict, whatever this body says: refused, and nothing is sent or recorded.
+     */
+    private Answer alreadySubmitted(String actionId) {
+        return Answer.problem(409, "Action id already submitted", "Action " + actionId + " was already submitted under another "
+                + "idempotency key; an action is decided once, by its first request. A retry must be sent as the first request was "
+                + "(the same Idempotency-Key, or none if it had none; the action's state is at " + Answer.location(actionId)
+                + "); a new action needs a new action id.", List.of(new Problem.FieldError("actionId",
+                "was already submitted under another idempotency key")));
     }
 
     /**
