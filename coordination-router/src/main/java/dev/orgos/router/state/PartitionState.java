@@ -21,9 +21,15 @@ public final class PartitionState implements BudgetUsage {
     private final DecidedIds decided;
     private final Map<String, RollingWindow> budgets = new HashMap<>();
 
-    /** @param dedupWindow how long an action id is remembered after its decision */
-    public PartitionState(Duration dedupWindow) {
+    /**
+     * @param dedupWindow         how long an action id is remembered after its decision
+     * @param longestBudgetWindow the longest budget window of any charter published when the state is
+     *                            made, or null when the charters could not be read: then no budget is
+     *                            ever forgotten, since none may count less than it spent
+     */
+    public PartitionState(Duration dedupWindow, Duration longestBudgetWindow) {
         this.decided = new DecidedIds(dedupWindow);
+        this.longestBudgetWindow = longestBudgetWindow;
     }
 
     public String charterKey() {
@@ -57,20 +63,29 @@ public final class PartitionState implements BudgetUsage {
     /** How many charges between two sweeps of idle budgets: a sweep looks at every budget once. */
     static final int SWEEP_EVERY = 10_000;
     private int chargesSinceSweep;
-    /** The longest budget window a decision has asked about here; older charges can never count again. */
+    /** The longest budget window a decision has asked about here (a charter published since may have a longer one). */
     private Duration longestWindowAsked = Duration.ZERO;
+    /** The longest budget window of the charters known when this state was made; null when unknown. */
+    private final Duration longestBudgetWindow;
 
     /**
-     * Forgets the budgets of agents whose every charge is older than the longest window asked about:
-     * none of them can count again (a window drops what it no longer covers as it is asked, so a
+     * Forgets the budgets of agents whose every charge is older than any window that can ask about
+     * it: the longest of the charters known when this state was made, or of those asked since. None
+     * of those charges can count again (a window drops what it no longer covers as it is asked, so a
      * longer one asked later would not see them either). Without this an agent that stopped, and
      * workers are often short-lived with ids of their own, kept its entry until the partition moved.
+     * The windows asked alone are not enough: after a restore, a decision under a one-hour budget
+     * asked first made every agent's daily budget look idle, and forgotten, a fresh budget (fail-open).
      */
     void forgetIdleBudgets(Instant now) {
-        if (longestWindowAsked.isZero()) {
-            return; // a restore replays charges before any decision asks: keep them all
+        if (longestBudgetWindow == null) {
+            return; // the charters could not be read: which window could ask is unknown, keep them all
         }
-        long cutoff = now.toEpochMilli() - longestWindowAsked.toMillis();
+        Duration longest = longestWindowAsked.compareTo(longestBudgetWindow) > 0 ? longestWindowAsked : longestBudgetWindow;
+        if (longest.isZero()) {
+            return; // no budgets in any charter: nothing was charged
+        }
+        long cutoff = now.toEpochMilli() - longest.toMillis();
         budgets.values().removeIf(w -> w.newestMillis() <= cutoff); // an empty window's newest is Long.MIN_VALUE
     }
 

@@ -30,9 +30,10 @@ final class StateRestore {
     /**
      * @param consumer a read_committed consumer of the state topic, not assigned yet
      * @param since    replay deltas from this time on; empty: from the beginning
+     * @param longestBudgetWindow of any charter published; empty when the charters could not be read
      */
     static Restored restore(KafkaConsumer<String, RouterStateDelta> consumer, String topic, List<Integer> partitions,
-                            Optional<Instant> since, Duration dedupWindow) {
+                            Optional<Instant> since, Duration dedupWindow, Optional<Duration> longestBudgetWindow) {
         List<TopicPartition> tps = partitions.stream().map(i -> new TopicPartition(topic, i)).toList();
         consumer.assign(tps);
         Map<TopicPartition, Long> begin = consumer.beginningOffsets(tps);
@@ -42,7 +43,7 @@ final class StateRestore {
         from.forEach(consumer::seek);
         Map<Integer, PartitionState> states = new HashMap<>();
         Map<Integer, Long> deltas = new HashMap<>();
-        partitions.forEach(i -> states.put(i, new PartitionState(dedupWindow)));
+        partitions.forEach(i -> states.put(i, new PartitionState(dedupWindow, longestBudgetWindow.orElse(null))));
         while (tps.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
             for (ConsumerRecord<String, RouterStateDelta> r : consumer.poll(Duration.ofMillis(500))) {
                 if (r.value() != null) {

@@ -99,7 +99,12 @@ public class StateStore {
      * cannot be read: a budget must never count less than it spent.
      */
     Optional<Duration> horizon() {
-        Optional<Duration> horizon = charters.longestBudgetWindow()
+        return horizon(charters.longestBudgetWindow());
+    }
+
+    /** The horizon for the charters' longest budget window (empty: unknown). */
+    private Optional<Duration> horizon(Optional<Duration> longestBudgetWindow) {
+        Optional<Duration> horizon = longestBudgetWindow
                 .map(budgets -> (budgets.compareTo(config.dedupWindow()) > 0 ? budgets : config.dedupWindow()).plus(MARGIN));
         horizon.ifPresent(this::warnIfBeyondRetention);
         return horizon;
@@ -148,10 +153,11 @@ public class StateStore {
     private Map<Integer, PartitionState> restore(List<Integer> partitions) {
         Properties p = mesh.reader();
         p.put("max.poll.records", "2000");
-        Optional<Duration> horizon = horizon();
+        Optional<Duration> budgets = charters.longestBudgetWindow();
+        Optional<Duration> horizon = horizon(budgets);
         try (KafkaConsumer<String, RouterStateDelta> c = new KafkaConsumer<>(p)) {
             StateRestore.Restored restored = StateRestore.restore(c, Topics.ROUTER_STATE.topic(), partitions,
-                    horizon.map(h -> clock.instant().minus(h)), config.dedupWindow());
+                    horizon.map(h -> clock.instant().minus(h)), config.dedupWindow(), budgets);
             states.putAll(restored.states());
             for (var e : restored.states().entrySet()) {
                 LOG.infof("Partition %d of %s restored from %d state deltas %s: charter %s, %d actions decided in the last %s remembered",

@@ -102,8 +102,8 @@ class DecidedIdsTest {
 
     @Test
     void aPartitionRestoredFromItsDeltasForgetsWhatTheLivePartitionForgot() {
-        PartitionState live = new PartitionState(HOUR);
-        PartitionState restored = new PartitionState(HOUR);
+        PartitionState live = new PartitionState(HOUR, HOUR);
+        PartitionState restored = new PartitionState(HOUR, HOUR);
         Instant[] times = {T0, T0.plus(Duration.ofMinutes(30)), T0.plus(Duration.ofMinutes(80))};
         String[] actions = {"first", "second", "third"};
         for (int i = 0; i < 3; i++) {

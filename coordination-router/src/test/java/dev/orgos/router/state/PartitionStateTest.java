@@ -12,14 +12,14 @@ class PartitionStateTest {
     static final Instant T0 = Instant.parse("2026-11-26T10:00:00Z");
 
     @Test
-    void theBudgetsOfAgentsIdleLongerThanAnyWindowAskedAreForgottenAndTheOthersKept() {
-        PartitionState state = new PartitionState(Duration.ofHours(24));
+    void theBudgetsOfAgentsIdleLongerThanAnyWindowAreForgottenAndTheOthersKept() {
+        PartitionState state = new PartitionState(Duration.ofHours(24), Duration.ofHours(1));
         // 500 short-lived agents, one action each, at the start
         for (int i = 0; i < 500; i++) {
             state.charge(PartitionState.budgetKey("ephemeral-" + i, "refunds", "hourly"), T0, 10);
         }
-        // nothing asked yet (as while a restore replays): a sweep keeps everything
-        state.forgetIdleBudgets(T0.plus(Duration.ofDays(2)));
+        // within the longest window of any charter: a sweep keeps everything
+        state.forgetIdleBudgets(T0.plus(Duration.ofMinutes(59)));
         assertEquals(500, state.budgetCount());
 
         // one busy agent, decided under a one-hour budget, for two hours
@@ -31,14 +31,43 @@ class PartitionStateTest {
         }
         Instant now = T0.plus(Duration.ofHours(2));
         state.forgetIdleBudgets(now);
-        assertEquals(1, state.budgetCount(), "the ephemeral agents' charges are older than any window asked");
+        assertEquals(1, state.budgetCount(), "the ephemeral agents' charges are older than any window");
         // charged every 10 s until 1:59:50; the hour before 2:00 holds 1:00:10 to 1:59:50
         assertEquals(new BudgetUsage.Usage(359, 359.0), state.of("busy-bot", "refunds", "hourly", Duration.ofHours(1), now));
     }
 
+    /**
+     * After a restore, the first decision may ask about a short window: a daily budget charged hours
+     * ago must still count, or its agent starts the day afresh (it did: the sweep went by the windows
+     * asked since the restore).
+     */
+    @Test
+    void aRestoredDailyBudgetOutlivesASweepAfterAShorterWindowIsAsked() {
+        PartitionState state = new PartitionState(Duration.ofHours(24), Duration.ofHours(24));
+        String daily = PartitionState.budgetKey("x-bot", "refunds", "daily");
+        state.charge(daily, T0, 100); // replayed from the state topic
+        Instant later = T0.plus(Duration.ofHours(2));
+        state.of("y-bot", "quick", "hourly", Duration.ofHours(1), later);
+        for (int i = 0; i < PartitionState.SWEEP_EVERY; i++) {
+            state.charge(PartitionState.budgetKey("y-bot", "quick", "hourly"), later, 1);
+        }
+        assertEquals(new BudgetUsage.Usage(1, 100.0), state.of("x-bot", "refunds", "daily", Duration.ofHours(24), later));
+        state.forgetIdleBudgets(T0.plus(Duration.ofHours(25)));
+        assertEquals(1, state.budgetCount(), "the daily budget once its day is over; the hourly one was charged later");
+    }
+
+    @Test
+    void withoutTheChartersNoBudgetIsForgotten() {
+        PartitionState state = new PartitionState(Duration.ofHours(24), null);
+        state.charge(PartitionState.budgetKey("x-bot", "refunds", "hourly"), T0, 10);
+        state.of("x-bot", "refunds", "hourly", Duration.ofHours(1), T0);
+        state.forgetIdleBudgets(T0.plus(Duration.ofDays(30)));
+        assertEquals(1, state.budgetCount());
+    }
+
     @Test
     void aSweepComesByItselfEveryTenThousandCharges() {
-        PartitionState state = new PartitionState(Duration.ofHours(24));
+        PartitionState state = new PartitionState(Duration.ofHours(24), Duration.ofHours(1));
         state.charge(PartitionState.budgetKey("gone-bot", "refunds", "hourly"), T0, 10);
         state.of("any-bot", "refunds", "hourly", Duration.ofHours(1), T0);
         Instant later = T0.plus(Duration.ofHours(3));

@@ -115,7 +115,7 @@ class StateRestoreIT {
 
         StateRestore.Restored bounded;
         try (KafkaConsumer<String, RouterStateDelta> c = new KafkaConsumer<>(Clients.reader(infra.kafkaBootstrap(), infra.registryApiUrl()))) {
-            bounded = StateRestore.restore(c, topic, List.of(0, 1), Optional.of(now.minus(Duration.ofDays(1))), window);
+            bounded = StateRestore.restore(c, topic, List.of(0, 1), Optional.of(now.minus(Duration.ofDays(1))), window, Optional.of(Duration.ofHours(1)));
         }
         assertEquals(2L, bounded.deltas().get(0), "only the deltas since the horizon are replayed");
         PartitionState busy = bounded.states().get(0);
@@ -128,7 +128,7 @@ class StateRestoreIT {
 
         StateRestore.Restored everything;
         try (KafkaConsumer<String, RouterStateDelta> c = new KafkaConsumer<>(Clients.reader(infra.kafkaBootstrap(), infra.registryApiUrl()))) {
-            everything = StateRestore.restore(c, topic, List.of(0, 1), Optional.empty(), window);
+            everything = StateRestore.restore(c, topic, List.of(0, 1), Optional.empty(), window, Optional.empty());
         }
         assertEquals(5L, everything.deltas().get(0), "without a horizon (the charters unreadable) every delta kept is replayed");
         assertTrue(everything.states().get(0).alreadyDecided("old-1"));
