@@ -137,6 +137,66 @@ class EscalationLifecycleIT {
                 .body(org.hamcrest.Matchers.containsString("/v1/escalations/{id}/reassign"));
     }
 
+    /**
+     * Alice approves while Bob rejects, at the same moment, on several tasks: one decision each,
+     * and the other human told so as a problem detail. When both transactions ran at once, the
+     * loser's version conflict left as a bare 500.
+     */
+    @Test
+    void twoHumansDecidingAtOnceGetOneDecisionAndTheOtherAProblemDetail() throws Exception {
+        List<String> tasks = new java.util.ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            String actionId = "race-" + UUID.randomUUID();
+            kafka.send(Topics.ESCALATION_REQUESTS.topic(), actionId, raised(actionId, 1));
+            tasks.add(awaitTask(actionId));
+        }
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(16);
+        try {
+            var start = new java.util.concurrent.CountDownLatch(1);
+            List<java.util.concurrent.Future<io.restassured.response.Response>[]> answers = new java.util.ArrayList<>();
+            for (String id : tasks) {
+                @SuppressWarnings("unchecked")
+                java.util.concurrent.Future<io.restassured.response.Response>[] pair = new java.util.concurrent.Future[] {
+                        pool.submit(() -> {
+                            start.await();
+                            return given().auth().oauth2(alice).contentType("application/json").body("{}")
+                                    .post("/v1/escalations/" + id + "/approve");
+                        }),
+                        pool.submit(() -> {
+                            start.await();
+                            return given().auth().oauth2(bob).contentType("application/json").body("{\"reason\":\"no\"}")
+                                    .post("/v1/escalations/" + id + "/reject");
+                        })};
+                answers.add(pair);
+            }
+            start.countDown();
+            for (var pair : answers) {
+                var first = pair[0].get(30, java.util.concurrent.TimeUnit.SECONDS);
+                var second = pair[1].get(30, java.util.concurrent.TimeUnit.SECONDS);
+                List<Integer> statuses = java.util.stream.Stream.of(first.statusCode(), second.statusCode()).sorted().toList();
+                assertEquals(List.of(200, 409), statuses, first.asString() + " / " + second.asString());
+                var loser = first.statusCode() == 409 ? first : second;
+                assertTrue(loser.contentType().startsWith("application/problem+json"), loser.contentType());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aReasonLongerThanALedgerFactCarriesOrAnUnknownStatusIsAProblemNamingTheField() {
+        String actionId = "long-" + UUID.randomUUID();
+        kafka.send(Topics.ESCALATION_REQUESTS.topic(), actionId, raised(actionId, 1));
+        String id = awaitTask(actionId);
+        given().auth().oauth2(bob).contentType("application/json").body("{\"reason\":\"" + "\\u0001".repeat(4001) + "\"}")
+                .post("/v1/escalations/" + id + "/reject").then().statusCode(400).body("errors[0].field", equalTo("reason"));
+        given().auth().oauth2(alice).contentType("application/json").body("{\"reason\":\"" + "x".repeat(4001) + "\"}")
+                .post("/v1/escalations/" + id + "/approve").then().statusCode(400).body("errors[0].field", equalTo("reason"));
+        given().auth().oauth2(alice).get("/v1/escalations/" + id).then().statusCode(200).body("status", equalTo("OPEN"));
+        given().auth().oauth2(alice).get("/v1/escalations?status=bogus").then().statusCode(400)
+                .contentType(org.hamcrest.Matchers.startsWith("application/problem+json")).body("errors[0].field", equalTo("status"));
+    }
+
     @Test
     void fourEyesNeedsTwoDistinctHumans() {
         String actionId = "act-" + UUID.randomUUID();

@@ -572,6 +572,9 @@ class ActionResourceIT {
         verdict(allowed, VerdictStatus.AUTONOMOUS, Instant.now().plusSeconds(1));
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() ->
                 Boolean.TRUE.equals(given().auth().oauth2(token).get("/v1/actions/" + allowed).then().extract().path("mayProceed")));
+        // a summary longer than a ledger fact carries is refused, and records nothing: the report after it is the first
+        given().auth().oauth2(token).contentType("application/json").body("{\"status\":\"FAILED\",\"summary\":\"" + "x".repeat(4001) + "\"}")
+                .post("/v1/actions/" + allowed + "/outcome").then().statusCode(400).body("errors[0].field", equalTo("summary"));
         given().auth().oauth2(token).contentType("application/json").body("{\"status\":\"EXECUTED\",\"summary\":\"refunded 10 EUR\"}")
                 .post("/v1/actions/" + allowed + "/outcome").then().statusCode(202);
         // the same report again (the worker did not hear the answer) is answered as the first; another is refused

@@ -61,8 +61,14 @@ public class EscalationResource {
         if (caller.isAgent()) {
             return Uni.createFrom().item(List.of());
         }
-        List<TaskStatus> statuses = status == null ? List.of(TaskStatus.OPEN, TaskStatus.ACKNOWLEDGED)
-                : List.of(TaskStatus.valueOf(status.toUpperCase()));
+        List<TaskStatus> statuses;
+        try {
+            statuses = status == null ? List.of(TaskStatus.OPEN, TaskStatus.ACKNOWLEDGED)
+                    : List.of(TaskStatus.valueOf(status.trim().toUpperCase(java.util.Locale.ROOT)));
+        } catch (IllegalArgumentException e) {
+            throw new jakarta.ws.rs.WebApplicationException(Problem.response(400, "Invalid query", "No escalation has status '" + status
+                    + "'.", List.of(new Problem.FieldError("status", "must be one of " + java.util.Arrays.toString(TaskStatus.values())))));
+        }
         java.util.Set<String> roles = anchor != null ? (caller.groups().contains(anchor) ? Set.of(anchor) : Set.of("-"))
                 : caller.groups().isEmpty() ? Set.of("-") : caller.groups();
         int size = Math.max(1, Math.min(limit, 500));
@@ -109,10 +115,28 @@ public class EscalationResource {
         return uuid == null ? Uni.createFrom().item(notFound(id)) : desk.acknowledge(uuid, caller()).map(o -> respond(id, o));
     }
 
+    /**
+     * The longest reason or comment. A decision's reason goes into its ledger fact twice (summary and
+     * details), whose canonical JSON escapes a control character in six bytes: one reason of the
+     * body's size made a fact the broker refused, and the outbox, which publishes in order, stopped
+     * at it, and with it every verdict and fact after it.
+     */
+    static final int LONGEST_TEXT = 4000;
+
+    /** A 400 naming {@code field} when {@code text} is longer than {@link #LONGEST_TEXT}; null when it is not. */
+    private static Response tooLong(String field, String text, String title) {
+        return text == null || text.length() <= LONGEST_TEXT ? null : Problem.response(400, title, "Nothing was recorded: a "
+                + field + " is at most 4,000 characters.", List.of(new Problem.FieldError(field, "is longer than 4000 characters")));
+    }
+
     @POST
     @Path("/{id}/approve")
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Response> approve(@PathParam("id") String id, DecisionRequest body) {
+        Response refused = tooLong("reason", body == null ? null : body.reason(), "Invalid approval");
+        if (refused != null) {
+            return Uni.createFrom().item(refused);
+        }
         UUID uuid = parse(id);
         String reason = body == null || body.reason() == null || body.reason().isBlank() ? null : body.reason().trim();
         return uuid == null ? Uni.createFrom().item(notFound(id)) : desk.approve(uuid, caller(), reason).map(o -> respond(id, o));
@@ -126,6 +150,10 @@ public class EscalationResource {
             return Uni.createFrom().item(Problem.response(400, "Reason required",
                     "A rejection must say why: the agent and the auditors read it.",
                     List.of(new Problem.FieldError("reason", "is required to reject"))));
+        }
+        Response refused = tooLong("reason", body.reason(), "Invalid rejection");
+        if (refused != null) {
+            return Uni.createFrom().item(refused);
         }
         UUID uuid = parse(id);
         return uuid == null ? Uni.createFrom().item(notFound(id)) : desk.reject(uuid, caller(), body.reason().trim()).map(o -> respond(id, o));
@@ -147,6 +175,10 @@ public class EscalationResource {
             return Uni.createFrom().item(Problem.response(400, "Invalid reassignment", "Say to whom, or that it goes up the chain.",
                     List.of(new Problem.FieldError("to", "is required unless \"up\" is true"))));
         }
+        Response refused = tooLong("reason", body.reason(), "Invalid reassignment");
+        if (refused != null) {
+            return Uni.createFrom().item(refused);
+        }
         UUID uuid = parse(id);
         return uuid == null ? Uni.createFrom().item(notFound(id))
                 : desk.reassign(uuid, caller(), up ? null : body.to().trim(), up, body.reason()).map(o -> respond(id, o));
@@ -160,9 +192,9 @@ public class EscalationResource {
             return Uni.createFrom().item(Problem.response(400, "Invalid comment", "A comment needs text.",
                     List.of(new Problem.FieldError("text", "is required"))));
         }
-        if (body.text().length() > 4000) {
-            return Uni.createFrom().item(Problem.response(400, "Invalid comment", "A comment is at most 4,000 characters.",
-                    List.of(new Problem.FieldError("text", "is longer than 4000 characters"))));
+        Response refused = tooLong("text", body.text(), "Invalid comment");
+        if (refused != null) {
+            return Uni.createFrom().item(refused);
         }
         UUID uuid = parse(id);
         return uuid == null ? Uni.createFrom().item(notFound(id)) : desk.comment(uuid, caller(), body.text().trim()).map(o -> respond(id, o));

@@ -121,6 +121,13 @@ public class ActionResource {
      * The worker reports what it did. Reporting that an action was executed when it was not
      * allowed is refused, and recorded in the ledger as a violation.
      */
+    /**
+     * The summary goes into the outcome and into its ledger fact, whose canonical JSON escapes a
+     * control character in six bytes: a summary of the body's full megabyte made a ledger entry the
+     * broker refuses, and the ledger, which seals in order, would stop at it.
+     */
+    static final int LONGEST_SUMMARY = 4000;
+
     @POST
     @Path("/{actionId}/outcome")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -131,6 +138,8 @@ public class ActionResource {
         }
         if (body == null || body.summary() == null || body.summary().isBlank()) {
             errors.add(new Problem.FieldError("summary", "is required: say what happened"));
+        } else if (body.summary().length() > LONGEST_SUMMARY) {
+            errors.add(new Problem.FieldError("summary", "must be at most " + LONGEST_SUMMARY + " characters"));
         }
         if (!errors.isEmpty()) {
             return Uni.createFrom().item(Problem.response(400, "Invalid outcome", "The outcome was not recorded.", errors));
