@@ -98,6 +98,11 @@ class ApiKeyIT {
                 .body("{\"agentId\":\"sneaky-bot\"}").when().post("/v1/api-keys").then().statusCode(403);
         given().auth().oauth2(admin).contentType("application/json").body("{\"description\":\"no agent\"}")
                 .when().post("/v1/api-keys").then().statusCode(400).body("errors.field", hasItem("agentId"));
+        // ids no action could carry: refused when the key is asked for, not on every submission after
+        for (String id : List.of("billing@corp", "_job", "a".repeat(129))) {
+            given().auth().oauth2(admin).contentType("application/json").body("{\"agentId\":\"" + id + "\"}")
+                    .when().post("/v1/api-keys").then().statusCode(400).body("errors.field", hasItem("agentId"));
+        }
         given().contentType("application/json").body("{\"agentId\":\"x\"}").when().post("/v1/api-keys").then().statusCode(401);
     }
 

@@ -30,7 +30,6 @@ import org.jboss.logging.Logger;
 @Produces(MediaType.APPLICATION_JSON)
 public class ApiKeyResource {
     private static final Logger LOG = Logger.getLogger(ApiKeyResource.class);
-    private static final java.util.regex.Pattern AGENT_ID = java.util.regex.Pattern.compile("[A-Za-z0-9._@:-]{1,200}");
 
     @Inject
     ApiKeys keys;
@@ -44,8 +43,11 @@ public class ApiKeyResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Response> issue(IssueRequest body) {
         List<Problem.FieldError> errors = new ArrayList<>();
-        if (body == null || body.agentId() == null || !AGENT_ID.matcher(body.agentId()).matches()) {
-            errors.add(new Problem.FieldError("agentId", "is required: 1 to 200 letters, digits or . _ @ : -"));
+        // an agent's id as every action carries it: a key for any other id was issued, and then every
+        // submission with it refused for an agentId the agent never sent
+        if (body == null || body.agentId() == null || !dev.orgos.governance.decision.ActionContract.isId(body.agentId())) {
+            errors.add(new Problem.FieldError("agentId", "is required: 1 to 128 letters, digits or . _ : -, beginning with a letter "
+                    + "or digit"));
         }
         if (body != null && body.description() != null && body.description().length() > 500) {
             errors.add(new Problem.FieldError("description", "must be at most 500 characters"));
