@@ -125,13 +125,19 @@ public final class WorkerClient {
         return state(r.body());
     }
 
-    /** Waits until the verdict is final (allowed, rejected or expired), or the timeout passes: long polls, no busy loop. */
+    /**
+     * Waits until the verdict is final (allowed, rejected or expired), or the timeout passes: long
+     * polls, no busy loop. Each poll asks the gateway to wait for what is left, rounded up to whole
+     * seconds (rounded down, the last second's polls were answered at once, one after another); one
+     * answered early and not final is followed by a short pause.
+     */
     public ActionState awaitFinal(String actionId, Duration timeout) {
         Instant deadline = Instant.now().plus(timeout);
         while (true) {
-            long left = Duration.between(Instant.now(), deadline).toSeconds();
+            long leftMillis = Duration.between(Instant.now(), deadline).toMillis();
+            long asked = System.nanoTime();
             try {
-                ActionState s = get(actionId, (int) Math.max(0, Math.min(30, left)));
+                ActionState s = get(actionId, (int) Math.max(1, Math.min(30, (leftMillis + 999) / 1000)));
                 if (s.isFinal()) {
                     return s;
                 }
@@ -139,13 +145,20 @@ public final class WorkerClient {
                 if (e.status() != 404) { // 404 only until the gateway has recorded the acceptance
                     throw e;
                 }
-                sleep(Duration.ofMillis(100));
             }
-            if (!Instant.now().isBefore(deadline)) {
+            Duration stillLeft = Duration.between(Instant.now(), deadline);
+            if (stillLeft.isNegative() || stillLeft.isZero()) {
                 throw new IllegalStateException("no final verdict for " + actionId + " within " + timeout);
+            }
+            if (Duration.ofNanos(System.nanoTime() - asked).compareTo(EARLY_ANSWER) < 0) {
+                sleep(stillLeft.compareTo(EARLY_ANSWER_PAUSE) < 0 ? stillLeft : EARLY_ANSWER_PAUSE);
             }
         }
     }
+
+    /** A poll answered sooner than this, not final, is followed by {@link #EARLY_ANSWER_PAUSE}. */
+    private static final Duration EARLY_ANSWER = Duration.ofSeconds(1);
+    private static final Duration EARLY_ANSWER_PAUSE = Duration.ofMillis(200);
 
     /**
      * Reports what the worker did with an allowed action: EXECUTED or FAILED, with a summary. Retried

@@ -119,6 +119,14 @@ class WorkerClientTest {
         assertEquals(seen.get(0).body(), seen.get(1).body());
     }
 
+    /** A gateway that answers each poll at once (here a stub; a real one in the last second of a wait) is not asked in a busy loop. */
+    @Test
+    void awaitingAVerdictThatDoesNotComeAsksAFewTimesNotHundreds() {
+        answers.add(new Answer(200, null, "{\"actionId\":\"a-1\",\"status\":\"PENDING\"}"));
+        assertThrows(IllegalStateException.class, () -> client.awaitFinal("a-1", Duration.ofMillis(1500)));
+        assertTrue(seen.size() >= 2 && seen.size() <= 10, seen.size() + " polls in 1.5 s");
+    }
+
     @Test
     void retryAfterIsHonouredUpToALimitAndABackoffStandsInForAnythingElse() {
         assertEquals(Duration.ofSeconds(5), WorkerClient.retryAfter("5", 0));
