@@ -25,9 +25,7 @@ final class WireMapping {
 
     static ProposedAction toCore(ActionProposed a) {
         return new ProposedAction(a.getActionId(), a.getAgentId(), a.getActionType(), a.getAmount(), a.getConfidence(),
-                a.getRiskScore(), a.getReversible(), a.getTargetSystem(), new LinkedHashMap<>(a.getParameters()) {
-                    { values().removeIf(java.util.Objects::isNull); }
-                });
+                a.getRiskScore(), a.getReversible(), a.getTargetSystem(), a.getParameters()); // null values dropped there
     }
 
     static RoutingDecision decision(ActionProposed a, Decision d, Instant now) {

@@ -78,6 +78,8 @@ public final class CharterParser {
                 problems.add(source + ": an anchor has no id");
                 continue;
             }
+            longId(source + ": anchor", a.id, problems);
+            nonNull(a.members).forEach(m -> longId(source + ": anchor '" + a.id + "' member", m, problems));
             anchors.add(new Anchor(a.id, a.description, nonNull(a.members),
                     a.rotation == null ? null : a.rotation.start,
                     a.rotation == null || a.rotation.shift == null ? Duration.ofDays(7) : a.rotation.shift,
@@ -94,6 +96,8 @@ public final class CharterParser {
         }
         if (blank(doc.charter)) {
             problems.add(source + ": 'charter' (the charter's id) is required");
+        } else {
+            longId(source + ": charter", doc.charter, problems);
         }
         if (doc.version == null || doc.version < 1) {
             problems.add(source + ": 'version' must be a whole number >= 1");
@@ -115,6 +119,7 @@ public final class CharterParser {
                 problems.add(source + ": every pathway needs a unique id (found '" + p.id + "')");
                 continue;
             }
+            longId(source + ": pathway", p.id, problems);
             if (nonNull(p.covers).isEmpty()) {
                 problems.add(where + ": 'covers' must list at least one action type");
             }
@@ -123,6 +128,11 @@ public final class CharterParser {
             }
             Limits limits = p.limits == null ? null : new Limits(p.limits.maxAmount, p.limits.minConfidence,
                     p.limits.maxRisk, p.limits.requireReversible, p.limits.allowedTargetSystems);
+            if (p.limits != null) {
+                finite(where + ": 'limits.maxAmount'", p.limits.maxAmount, problems);
+                finite(where + ": 'limits.minConfidence'", p.limits.minConfidence, problems);
+                finite(where + ": 'limits.maxRisk'", p.limits.maxRisk, problems);
+            }
             if (limits == null || !limits.declaresAny()) {
                 problems.add(where + ": 'limits' must declare at least one bound (what are the limits of autonomy?)");
             }
@@ -160,6 +170,8 @@ public final class CharterParser {
                     problems.add(where + ": budget '" + b.id + "' needs an id, a positive 'window' and 'maxCount' or 'maxAmount'");
                     continue;
                 }
+                longId(where + ": budget", b.id, problems);
+                finite(where + ": budget '" + b.id + "' 'maxAmount'", b.maxAmount, problems);
                 budgets.add(new Budget(b.id, b.window, b.maxCount, b.maxAmount));
             }
             pathways.add(new Pathway(p.id, p.description, nonNull(p.covers), when, p.anchor,
@@ -278,6 +290,26 @@ public final class CharterParser {
 
     private static boolean blank(String s) {
         return s == null || s.isBlank();
+    }
+
+    /**
+     * The longest id: anchors, members, pathways and budgets are named in escalations and ledger
+     * entries, whose columns hold 128 characters. A longer one was accepted here and then refused by
+     * the database on every escalation it caused, which stopped the escalation intake at it.
+     */
+    static final int LONGEST_ID = 128;
+
+    private static void longId(String what, String id, List<String> problems) {
+        if (id != null && id.length() > LONGEST_ID) {
+            problems.add(what + " id '" + id.substring(0, 20) + "...' is " + id.length() + " characters; at most " + LONGEST_ID);
+        }
+    }
+
+    /** NaN or an infinity compares false with every amount: a bound that never holds, so never fires. */
+    private static void finite(String what, Double bound, List<String> problems) {
+        if (bound != null && !Double.isFinite(bound)) {
+            problems.add(what + " must be a finite number (found " + bound + ")");
+        }
     }
 
     // The YAML document's shape. Jackson fills these; they never leave this class.

@@ -18,7 +18,21 @@ public record ProposedAction(
         String targetSystem,
         Map<String, Object> parameters) {
 
+    /**
+     * A parameter whose value is null (the wire contract allows it) is as if absent: a rule asking
+     * for it sees it missing, and fails closed. Dropped here, not by each edge: the replay command
+     * passed them on, and {@code Map.copyOf} refused the action, while the router, which dropped
+     * them itself, decided it.
+     */
     public ProposedAction {
-        parameters = parameters == null ? Map.of() : Map.copyOf(parameters);
+        if (parameters == null) {
+            parameters = Map.of();
+        } else if (parameters.values().stream().anyMatch(java.util.Objects::isNull)) { // containsValue(null) throws on Map.of()
+            Map<String, Object> present = new java.util.LinkedHashMap<>(parameters);
+            present.values().removeIf(java.util.Objects::isNull);
+            parameters = Map.copyOf(present);
+        } else {
+            parameters = Map.copyOf(parameters);
+        }
     }
 }

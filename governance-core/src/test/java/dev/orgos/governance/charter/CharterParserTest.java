@@ -67,6 +67,26 @@ class CharterParserTest {
         assertTrue(e.problems().stream().anyMatch(p -> p.contains("'limits' must declare")), e.getMessage());
     }
 
+    /** NaN compares false with every amount: `maxAmount: NaN` was a declared bound that never fired. */
+    @Test
+    void aBoundThatIsNotAFiniteNumberIsRefused() {
+        for (String bound : java.util.List.of("maxAmount: NaN", "minConfidence: NaN", "maxRisk: NaN")) {
+            var e = assertThrows(CharterException.class,
+                    () -> CharterParser.parse("t.yaml", MINIMAL.replace("limits: {maxAmount: 100}", "limits: {" + bound + "}")), bound);
+            assertTrue(e.getMessage().contains("must be a finite number"), e.getMessage());
+        }
+    }
+
+    /** Escalations and ledger entries keep ids in 128 characters: a longer one stopped the escalation intake at its first escalation. */
+    @Test
+    void anIdLongerThanTheServicesKeepIsRefused() {
+        String longId = "p".repeat(129);
+        var e = assertThrows(CharterException.class, () -> CharterParser.parse("t.yaml", MINIMAL.replace("id: refunds", "id: " + longId)));
+        assertTrue(e.getMessage().contains("is 129 characters; at most 128"), e.getMessage());
+        var member = assertThrows(CharterException.class, () -> CharterParser.parse("t.yaml", MINIMAL.replace("[olivia]", "[" + longId + "]")));
+        assertTrue(member.getMessage().contains("member id"), member.getMessage());
+    }
+
     @Test
     void pathwayWithoutEscalationDesignIsRefused() {
         String noTriggers = MINIMAL.substring(0, MINIMAL.indexOf("    triggers:"));

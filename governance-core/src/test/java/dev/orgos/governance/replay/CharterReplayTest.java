@@ -53,6 +53,19 @@ class CharterReplayTest {
         assertEquals(5, replay.replayed());
     }
 
+    /** The wire contract lets a parameter be null; recorded history has such actions, and the replay must take them as the router does. */
+    @Test
+    void anActionWithANullParameterIsReplayedAsTheRouterDecidesIt() throws Exception {
+        Map<String, Object> parameters = new java.util.HashMap<>();
+        parameters.put("note", null);
+        parameters.put("orderId", "o-1");
+        ProposedAction action = new ProposedAction("with-null", "a", "refund.issue", 120.0, 0.95, null, null, null, parameters);
+        assertEquals(Map.of("orderId", "o-1"), action.parameters(), "a null value is as if absent");
+        CharterReplay replay = new CharterReplay(exampleWithRefundLimit(500), 1);
+        replay.replay(T0, action, Outcome.AUTONOMOUS, "refunds");
+        assertEquals(1, replay.byPathway().get("refunds").unchanged());
+    }
+
     @Test
     void aLooserLimitIsReportedAsLooser() throws Exception {
         CharterReplay replay = new CharterReplay(exampleWithRefundLimit(1000), 3);
