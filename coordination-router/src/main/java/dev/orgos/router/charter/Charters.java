@@ -41,7 +41,13 @@ public class Charters {
         if (charterKey == null) {
             return NONE;
         }
-        return evaluators.computeIfAbsent(charterKey, k -> library.get(k).map(CharterEvaluator::new).orElse(NONE));
+        CharterEvaluator known = evaluators.get(charterKey);
+        if (known != null) {
+            return known;
+        }
+        // not remembered while unknown: a version read late (its marker's wait ran out, or the library was
+        // still catching up) is used from the first action after it is read, not never
+        return library.get(charterKey).map(c -> evaluators.computeIfAbsent(charterKey, k -> new CharterEvaluator(c))).orElse(NONE);
     }
 
     /** Waits (bounded) until the charter of an activation marker has been read. */

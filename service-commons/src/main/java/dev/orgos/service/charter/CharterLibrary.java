@@ -54,32 +54,55 @@ public final class CharterLibrary implements AutoCloseable {
         return charterId + ":" + version;
     }
 
+    /**
+     * Reads the topic for as long as the service runs. A failure (the broker or the registry not up
+     * yet at start, a timeout) is logged and tried again after a growing pause: the thread used to
+     * end at the first one, and with it every charter version published after, silently.
+     */
     private void run() {
+        Map<TopicPartition, Long> end = null;
+        Duration pause = FIRST_PAUSE;
         try {
-            List<TopicPartition> partitions = consumer.partitionsFor(Topics.CHARTERS.topic(), Duration.ofSeconds(30)).stream()
-                    .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
             while (running) {
-                for (ConsumerRecord<String, CharterPublished> r : consumer.poll(Duration.ofMillis(500))) {
-                    if (r.value() != null) {
-                        add(r.value());
+                try {
+                    if (end == null) {
+                        List<TopicPartition> partitions = consumer.partitionsFor(Topics.CHARTERS.topic(), Duration.ofSeconds(30)).stream()
+                                .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+                        consumer.assign(partitions);
+                        consumer.seekToBeginning(partitions);
+                        end = consumer.endOffsets(partitions);
                     }
-                }
-                if (caughtUp.getCount() > 0 && end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
-                    caughtUp.countDown();
-                    LOG.infof("Charters known: %s", byKey.keySet());
+                    for (ConsumerRecord<String, CharterPublished> r : consumer.poll(Duration.ofMillis(500))) {
+                        if (r.value() != null) {
+                            add(r.value());
+                        }
+                    }
+                    if (caughtUp.getCount() > 0 && end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
+                        caughtUp.countDown();
+                        LOG.infof("Charters known: %s", byKey.keySet());
+                    }
+                    if (pause != FIRST_PAUSE) {
+                        LOG.infof("Reading the charters topic again");
+                        pause = FIRST_PAUSE;
+                    }
+                } catch (WakeupException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    LOG.warnf("Reading the charters topic failed (%s); trying again in %d s. Until then no new charter version is "
+                            + "seen, and actions under one not read yet escalate", e, pause.toSeconds());
+                    Thread.sleep(pause.toMillis());
+                    pause = pause.multipliedBy(2).compareTo(LONGEST_PAUSE) > 0 ? LONGEST_PAUSE : pause.multipliedBy(2);
                 }
             }
-        } catch (WakeupException e) {
+        } catch (WakeupException | InterruptedException e) {
             // closing
-        } catch (RuntimeException e) {
-            LOG.errorf(e, "Reading the charters topic failed; no new charter versions will be seen until restart");
         } finally {
             consumer.close();
         }
     }
+
+    private static final Duration FIRST_PAUSE = Duration.ofSeconds(1);
+    private static final Duration LONGEST_PAUSE = Duration.ofSeconds(30);
 
     private void add(CharterPublished published) {
         String key = key(published.getCharterId(), published.getVersion());
@@ -140,5 +163,6 @@ public final class CharterLibrary implements AutoCloseable {
     public void close() {
         running = false;
         consumer.wakeup();
+        thread.interrupt(); // when it waits to try again
     }
 }
