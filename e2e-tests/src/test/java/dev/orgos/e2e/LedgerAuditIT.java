@@ -151,12 +151,27 @@ class LedgerAuditIT {
     @Order(3)
     void aRowEditedInPostgresqlIsNamedByVerify() throws Exception {
         var db = mesh.endpoints();
+        long first;
         try (var c = DriverManager.getConnection(db.jdbcUrl("orgos_ledger"), db.pgUser(), db.pgPassword());
              var s = c.createStatement()) {
-            // an insider with the database owner's rights switches the guard off and rewrites history
+            var found = s.executeQuery("SELECT min(sequence) FROM ledger_entry WHERE anchor_person = 'alice'");
+            found.next();
+            first = found.getLong(1);
+            // a column copied out of the fact, which the queries scope by: the fact and every hash untouched
             s.execute("ALTER TABLE ledger_entry DISABLE TRIGGER ledger_entry_append_only");
+            s.executeUpdate("UPDATE ledger_entry SET anchor_person = 'mallory' WHERE sequence = " + first);
+            s.execute("ALTER TABLE ledger_entry ENABLE TRIGGER ledger_entry_append_only");
+        }
+        Run column = orgos(mesh("ledger", "verify", "--api", mesh.url(Service.ACCOUNTABILITY_LEDGER), "--token", auditorToken));
+        assertEquals(1, column.exit(), column.out());
+        assertTrue(column.out().contains("differs from the ledger topic: its anchorPerson was edited"), column.out());
+        try (var c = DriverManager.getConnection(db.jdbcUrl("orgos_ledger"), db.pgUser(), db.pgPassword());
+             var s = c.createStatement()) {
+            s.execute("ALTER TABLE ledger_entry DISABLE TRIGGER ledger_entry_append_only");
+            s.executeUpdate("UPDATE ledger_entry SET anchor_person = 'alice' WHERE sequence = " + first);
+            // an insider with the database owner's rights switches the guard off and rewrites history
             s.executeUpdate("UPDATE ledger_entry SET fact = convert_to(replace(convert_from(fact, 'UTF8'), 'alice', 'mallory'), 'UTF8') "
-                    + "WHERE sequence = (SELECT min(sequence) FROM ledger_entry WHERE anchor_person = 'alice')");
+                    + "WHERE sequence = " + first);
             s.execute("ALTER TABLE ledger_entry ENABLE TRIGGER ledger_entry_append_only");
         }
         Run run = orgos(mesh("ledger", "verify", "--api", mesh.url(Service.ACCOUNTABILITY_LEDGER), "--token", auditorToken));

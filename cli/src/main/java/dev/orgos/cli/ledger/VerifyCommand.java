@@ -151,7 +151,7 @@ public final class VerifyCommand implements Callable<Integer> {
                             : !Arrays.equals(Base64.getDecoder().decode(e.get("entryHash").asText()), t.entryHash()) ? "its entry hash was edited"
                             : !Arrays.equals(Base64.getDecoder().decode(e.get("previousHash").asText()), t.previousHash()) ? "its previous hash was edited"
                             : Instant.parse(e.get("sealedAt").asText()).toEpochMilli() != t.sealedAtMillis() ? "its time was edited"
-                            : null;
+                            : columnNotAsInItsFact(e, t.fact());
                     if (problem != null) {
                         System.out.println("TAMPERED: entry #" + t.sequence() + " in the service's store differs from the ledger topic: " + problem);
                         return 1;
@@ -167,6 +167,40 @@ public final class VerifyCommand implements Callable<Integer> {
         System.out.printf("API %s: %,d entries compared with the topic, all identical%s.%n", api, index,
                 index < replayed.size() ? " (" + (replayed.size() - index) + " newest not stored there yet)" : "");
         return 0;
+    }
+
+    /**
+     * The service's queries filter and scope by columns copied out of each fact (whose anchor, which
+     * action, agent, pathway). The entry hash covers the fact's bytes, not those copies: one edited
+     * in the database (anchor_person, say) hid a decision from its anchor's view while every hash
+     * still matched. Each must say what the sealed fact says. Answers what was edited, or null.
+     */
+    static String columnNotAsInItsFact(JsonNode apiEntry, byte[] fact) {
+        JsonNode f;
+        try {
+            f = FACT_READER.readTree(fact);
+        } catch (java.io.IOException unreadable) {
+            return null; // not a fact this command can read: the hashes, compared above, are what holds it
+        }
+        JsonNode anchor = f.path("anchor");
+        String[][] columns = {
+                {"factEventId", text(f.get("eventId"))}, {"factType", text(f.get("factType"))}, {"actionId", text(f.get("actionId"))},
+                {"agentId", text(f.get("agentId"))}, {"anchorRole", text(anchor.get("role"))}, {"anchorPerson", text(anchor.get("person"))},
+                {"pathwayId", text(f.get("pathwayId"))}, {"charterVersion", text(f.get("charterVersion"))},
+                {"charterDigest", text(f.get("charterDigest"))}, {"traceId", text(f.get("traceId"))}};
+        for (String[] column : columns) {
+            if (!java.util.Objects.equals(column[1], text(apiEntry.get(column[0])))) {
+                return "its " + column[0] + " was edited (the sealed fact says " + column[1] + ", the store "
+                        + text(apiEntry.get(column[0])) + ")";
+            }
+        }
+        return null;
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper FACT_READER = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    private static String text(JsonNode n) {
+        return n == null || n.isNull() || n.isMissingNode() ? null : n.asText();
     }
 
     private byte[] trustedKey() {
