@@ -165,9 +165,9 @@ public class ActionResource {
                     : Problem.response(409, "Outcome already reported",
                             "Another outcome of action " + actionId + " was already reported.", null));
         }).onFailure().recoverWithItem(e -> {
-            // the database or the broker failed, or did not answer in time. A report that could not be
-            // published is forgotten, and a statement the database was slow with was cancelled by the
-            // database itself (statement_timeout, shorter than the gateway's bound): the same report may come again
+            // the database failed, or did not answer in time: a statement it was slow with was cancelled by the
+            // database itself (statement_timeout, shorter than the gateway's bound), so the same report may come
+            // again. (A report recorded but not yet published is answered 202: the sweep publishes it.)
             LOG.warnf("The outcome of action %s could not be recorded: %s", actionId, e.getMessage());
             return Response.fromResponse(Problem.response(503, "Service Unavailable", "The outcome could not be recorded ("
                     + e.getMessage() + "); retry.", null)).header("Retry-After", "1").build();

@@ -271,14 +271,6 @@ public class ActionStore {
                 .map(rows -> rows.size() == 1), "recording an outcome");
     }
 
-    public Uni<Void> forgetOutcome(String actionId) {
-        return bounded(db.preparedQuery("""
-                WITH forgotten AS (
-                    UPDATE action_state SET outcome = NULL, outcome_summary = NULL, outcome_at = NULL, outcome_published = NULL
-                    WHERE action_id = $1 AND outcome_published = false RETURNING action_id)
-                """ + NOTICE_OF + "forgotten").execute(Tuple.of(actionId)).replaceWithVoid(), "forgetting an outcome");
-    }
-
     /** The outcome recorded for an action: what was reported and when, and whether it is known to be published. */
     public record RecordedOutcome(String status, String summary, Instant reportedAt, boolean published) {
     }

@@ -32,8 +32,9 @@ import org.jboss.logging.Logger;
  * Outcome reports, recorded once and published once, whatever crashes in between. The report is
  * recorded in {@code action_state} as not yet published, then its {@code ActionOutcome} and its
  * ledger fact go out in one Kafka transaction, then it is marked published: an outbox on the
- * action's own row. A report recorded but never published (the gateway stopped in between) is
- * published by the worker's retry of the same report, or else by {@link #sweep} on any replica.
+ * action's own row. A report recorded but not published (the broker failed, or the gateway
+ * stopped in between) is published by the worker's retry of the same report, or else by
+ * {@link #sweep} on any replica.
  * Either may publish what was already published (the mark was lost); the events' ids are derived
  * from the report, so the ledger, which keeps the first of each id, seals it once. Violations go
  * the same way, from a table of their own ({@code action_violation}).
@@ -77,12 +78,9 @@ public class OutcomeReports {
         Instant reportedAt = Instant.now();
         return store.recordOutcome(actionId, status, summary, reportedAt).chain(first -> {
             if (first) {
-                return publish(view, status, summary, reportedAt)
-                        // not published: nothing recorded either, so that the worker's retry may report anew
-                        .onFailure().call(e -> store.forgetOutcome(actionId))
-                        .invoke(() -> REPORT_LOG.log("Agent %s reports action %s (%s) %s: %s", view.agentId(), actionId,
-                                view.actionType(), status.toLowerCase(java.util.Locale.ROOT), summary))
-                        .replaceWith(Result.RECORDED);
+                REPORT_LOG.log("Agent %s reports action %s (%s) %s: %s", view.agentId(), actionId, view.actionType(),
+                        status.toLowerCase(java.util.Locale.ROOT), summary);
+                return publishedOrLeftToTheSweep(actionId, publish(view, status, summary, reportedAt));
             }
             return store.recordedOutcome(actionId).chain(recorded -> {
                 if (recorded == null || !recorded.status().equals(status) || !recorded.summary().equals(summary)) {
@@ -90,9 +88,24 @@ public class OutcomeReports {
                 }
                 // the same report again: the worker did not hear our answer, or we stopped before publishing
                 return recorded.published() ? Uni.createFrom().item(Result.RECORDED)
-                        : publish(view, status, summary, recorded.reportedAt()).replaceWith(Result.RECORDED);
+                        : publishedOrLeftToTheSweep(actionId, publish(view, status, summary, recorded.reportedAt()));
             });
         });
+    }
+
+    /**
+     * Once recorded, a report stands: one that cannot be published now is published by the sweep, and
+     * the worker is answered as for any recorded report. It used to be forgotten again, so that the
+     * worker's retry could report anew; but a publication slower than the sweep's 5 s could meanwhile
+     * have been made by another replica's sweep, and then the outcome was on the mesh and in the
+     * ledger while the action's row said none was reported, and a different second report went out too.
+     */
+    private static Uni<Result> publishedOrLeftToTheSweep(String actionId, Uni<Void> publication) {
+        return publication.onFailure().recoverWithItem(e -> {
+            LOG.warnf("The outcome of action %s is recorded but could not be published yet (%s); the sweep publishes it within %d s",
+                    actionId, e.getMessage(), SWEEP_EVERY.toSeconds() * 2);
+            return null;
+        }).replaceWith(Result.RECORDED);
     }
 
     /**
