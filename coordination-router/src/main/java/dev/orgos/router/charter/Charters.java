@@ -81,6 +81,24 @@ public class Charters {
                 .max(Comparator.naturalOrder()).orElse(Duration.ZERO));
     }
 
+    /**
+     * The key (charterId:version) of the charter published last, once the charters topic has been
+     * read as it was at start; empty when none was, or it could not be read in time. Blocks: call it
+     * off the event loop.
+     */
+    public Optional<String> latestPublished() {
+        try {
+            if (!library.awaitCaughtUp(config.charterWait())) {
+                return Optional.empty();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+        return library.publications().stream().max(Comparator.comparing(CharterLibrary.Publication::publishedAt))
+                .map(p -> CharterLibrary.key(p.charter().id(), p.charter().version()));
+    }
+
     void close(@Observes ShutdownEvent e) {
         library.close();
     }

@@ -150,6 +150,24 @@ public class StateStore {
 
     static final Duration MARGIN = Duration.ofHours(1);
 
+    /**
+     * A partition whose state names no charter: no delta of it is left (none was ever written, or a
+     * partition without actions for longer than the state topic's retention lost them all, and with
+     * them the charter in force). It takes the charter published last, which every publication puts
+     * in force on every partition; without this, each of its actions escalated as if no charter
+     * were in force, until the next publication. Its own activation marker, when one is still ahead
+     * in the partition, switches it as usual.
+     */
+    static void takeTheLatestCharterWhereNoneIsKnown(Map<Integer, PartitionState> restored, Optional<String> latest, String topic) {
+        latest.ifPresent(key -> restored.forEach((partition, state) -> {
+            if (state.charterKey() == null) {
+                LOG.warnf("Partition %d of %s has no state left that names its charter (none written yet, or older than the "
+                        + "state topic's retention); it takes %s, the charter published last", partition, topic, key);
+                state.activate(key);
+            }
+        }));
+    }
+
     private Map<Integer, PartitionState> restore(List<Integer> partitions) {
         Properties p = mesh.reader();
         p.put("max.poll.records", "2000");
@@ -158,6 +176,9 @@ public class StateStore {
         try (KafkaConsumer<String, RouterStateDelta> c = new KafkaConsumer<>(p)) {
             StateRestore.Restored restored = StateRestore.restore(c, Topics.ROUTER_STATE.topic(), partitions,
                     horizon.map(h -> clock.instant().minus(h)), config.dedupWindow(), budgets);
+            if (restored.states().values().stream().anyMatch(s -> s.charterKey() == null)) {
+                takeTheLatestCharterWhereNoneIsKnown(restored.states(), charters.latestPublished(), Topics.ACTIONS.topic());
+            }
             states.putAll(restored.states());
             for (var e : restored.states().entrySet()) {
                 LOG.infof("Partition %d of %s restored from %d state deltas %s: charter %s, %d actions decided in the last %s remembered",

@@ -66,6 +66,19 @@ class PartitionStateTest {
     }
 
     @Test
+    void aPartitionWhoseStateNamesNoCharterTakesTheOnePublishedLastAndTheOthersKeepTheirs() {
+        PartitionState lost = new PartitionState(Duration.ofHours(24), Duration.ofHours(1));
+        PartitionState known = new PartitionState(Duration.ofHours(24), Duration.ofHours(1));
+        known.activate("acme-retail:1");
+        StateStore.takeTheLatestCharterWhereNoneIsKnown(java.util.Map.of(0, lost, 1, known), java.util.Optional.of("acme-retail:2"), "actions");
+        assertEquals("acme-retail:2", lost.charterKey());
+        assertEquals("acme-retail:1", known.charterKey(), "its marker for version 2 is still ahead of it");
+        PartitionState none = new PartitionState(Duration.ofHours(24), Duration.ofHours(1));
+        StateStore.takeTheLatestCharterWhereNoneIsKnown(java.util.Map.of(0, none), java.util.Optional.empty(), "actions");
+        assertEquals(null, none.charterKey(), "nothing published: nothing to take");
+    }
+
+    @Test
     void aSweepComesByItselfEveryTenThousandCharges() {
         PartitionState state = new PartitionState(Duration.ofHours(24), Duration.ofHours(1));
         state.charge(PartitionState.budgetKey("gone-bot", "refunds", "hourly"), T0, 10);
