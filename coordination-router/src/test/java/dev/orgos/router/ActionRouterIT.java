@@ -290,6 +290,23 @@ class ActionRouterIT {
         kafka.<RoutingDecision>await(Topics.DECISIONS.topic(), r -> r.value().getActionId().equals(id), l -> !l.isEmpty(), WAIT);
     }
 
+    /** A record of another contract on the actions topic (a Verdict, as a misconfigured producer writes it) is poison too. */
+    @Test
+    void aRecordOfAnotherContractIsDeadLetteredAndTheStreamGoesOn() {
+        String wrongKey = "wrong-" + UUID.randomUUID();
+        kafka.sendAs(Topics.ACTIONS.topic(), wrongKey, Verdict.newBuilder().setEventId(UUID.randomUUID().toString())
+                .setActionId(wrongKey).setAgentId("refund-bot").setOccurredAt(Instant.now()).setStatus(VerdictStatus.APPROVED)
+                .setAnchor(dev.orgos.schema.AnchorRef.newBuilder().setRole("finance-ops").build()).setDecidedBy(java.util.List.of("x"))
+                .setReason("not an action").setCharterVersion(1).build(), Topics.VERDICTS.topic());
+        String id = "act-" + UUID.randomUUID();
+        kafka.send(Topics.ACTIONS.topic(), "refund-bot", refund(id, 10));
+
+        DeadLetter letter = kafka.<DeadLetter>await(Topics.DEAD_LETTERS.topic(), r -> wrongKey.equals(r.key()),
+                l -> !l.isEmpty(), WAIT).get(0).value();
+        assertTrue(letter.getReason().contains("Verdict, not an ActionProposed"), letter.getReason());
+        kafka.<RoutingDecision>await(Topics.DECISIONS.topic(), r -> r.value().getActionId().equals(id), l -> !l.isEmpty(), WAIT);
+    }
+
     @Test
     void actionThatBreaksTheContractIsDeadLetteredNamingTheField() {
         String id = "act-" + UUID.randomUUID();

@@ -35,6 +35,25 @@ public final class TopicProbe implements AutoCloseable {
         }
     }
 
+    /**
+     * Writes {@code value} to {@code topic} serialized as it would be for {@code schemaTopic} (under
+     * that topic's schema in the registry): a record of another contract on the wrong topic, as a
+     * misconfigured producer would write it.
+     */
+    @SuppressWarnings("unchecked")
+    public void sendAs(String topic, String key, Object value, String schemaTopic) {
+        Properties props = producerProps();
+        try (var serializer = (org.apache.kafka.common.serialization.Serializer<Object>) Class.forName(props.getProperty("value.serializer"))
+                .getDeclaredConstructor().newInstance()) {
+            java.util.Map<String, Object> config = new java.util.HashMap<>();
+            props.forEach((k, v) -> config.put((String) k, v));
+            serializer.configure(config, false);
+            sendRaw(topic, key, serializer.serialize(schemaTopic, value));
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("no value serializer", e);
+        }
+    }
+
     /** Sends many records, waiting until all are acknowledged. */
     public void sendAll(String topic, List<? extends java.util.Map.Entry<String, ?>> keyedValues) {
         try {

@@ -152,9 +152,13 @@ public class ActionRouter {
             }
             return;
         }
-        ActionProposed action = record.getPayload();
-        if (action == null) {
-            DeadLetters.send(tx, record, reasonFromHeaders(record.getHeaders()), clock.instant());
+        // read as Object: the registry's reader makes the class the writer's schema names, so a record of another
+        // contract written here (a Verdict, say) arrives as that class, and a cast failed the whole batch, again and again
+        Object payload = record.getPayload();
+        if (!(payload instanceof ActionProposed action)) {
+            DeadLetters.send(tx, record, payload == null ? reasonFromHeaders(record.getHeaders())
+                    : "the record is a " + ((org.apache.avro.generic.GenericContainer) payload).getSchema().getFullName()
+                    + ", not an ActionProposed", clock.instant());
             tally.deadLettered();
             return;
         }
