@@ -203,8 +203,9 @@ class EscalationLifecycleIT {
         kafka.send(Topics.ESCALATION_REQUESTS.topic(), actionId, raised(actionId, 2));
         String id = awaitTask(actionId);
 
+        // one approval of two answers the task: it is acknowledged by it, so no acknowledge deadline moves it up the chain
         given().auth().oauth2(alice).contentType("application/json").body("{}")
-                .post("/v1/escalations/" + id + "/approve").then().statusCode(200).body("status", equalTo("OPEN"));
+                .post("/v1/escalations/" + id + "/approve").then().statusCode(200).body("status", equalTo("ACKNOWLEDGED"));
         given().auth().oauth2(alice).contentType("application/json").body("{}")
                 .post("/v1/escalations/" + id + "/approve").then().statusCode(409);
         given().auth().oauth2(bob).contentType("application/json").body("{\"reason\":\"checked the order\"}")
@@ -215,5 +216,28 @@ class EscalationLifecycleIT {
                 r -> r.value().getActionId().equals(actionId) && r.value().getStatus() == VerdictStatus.APPROVED,
                 l -> !l.isEmpty(), WAIT).get(0).value();
         assertTrue(verdict.getDecidedBy().containsAll(List.of("alice", "bob")), verdict.getDecidedBy().toString());
+    }
+
+    /** Alice approves one of two, Bob rejects: the ledger has Alice's approval as well as Bob's rejection. */
+    @Test
+    void aPartialApprovalIsInTheLedgerEvenWhenTheTaskIsThenRejected() {
+        String actionId = "act-" + UUID.randomUUID();
+        kafka.send(Topics.ESCALATION_REQUESTS.topic(), actionId, raised(actionId, 2));
+        String id = awaitTask(actionId);
+        given().auth().oauth2(alice).contentType("application/json").body("{}")
+                .post("/v1/escalations/" + id + "/approve").then().statusCode(200).body("status", equalTo("ACKNOWLEDGED"));
+        given().auth().oauth2(bob).contentType("application/json").body("{\"reason\":\"order was already refunded\"}")
+                .post("/v1/escalations/" + id + "/reject").then().statusCode(200).body("status", equalTo("REJECTED"));
+        var facts = kafka.<AccountabilityFact>await(Topics.FACTS.topic(), r -> actionId.equals(r.value().getActionId()),
+                l -> l.stream().anyMatch(r -> r.value().getFactType() == FactType.VERDICT_ISSUED), WAIT);
+        AccountabilityFact acknowledged = facts.stream().map(r -> r.value())
+                .filter(f -> f.getFactType() == FactType.ESCALATION_ACKNOWLEDGED).findFirst().orElseThrow();
+        assertEquals("alice", acknowledged.getAnchor().getPerson());
+        assertEquals("1 of 2", acknowledged.getDetails().get("approval"));
+        AccountabilityFact resolved = facts.stream().map(r -> r.value())
+                .filter(f -> f.getFactType() == FactType.ESCALATION_RESOLVED).findFirst().orElseThrow();
+        assertEquals("bob", resolved.getAnchor().getPerson());
+        assertEquals("alice", resolved.getDetails().get("approvedBeforehand"));
+        assertTrue(resolved.getSummary().contains("approved beforehand by alice, 1 of 2"), resolved.getSummary());
     }
 }

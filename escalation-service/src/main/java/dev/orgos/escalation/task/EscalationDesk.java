@@ -270,16 +270,7 @@ public class EscalationDesk {
             if (t.status != TaskStatus.OPEN) {
                 return Uni.createFrom().item(new Outcome.Conflict("the escalation is " + t.status + ", not waiting for acknowledgement"));
             }
-            Instant now = clock.instant();
-            t.status = TaskStatus.ACKNOWLEDGED;
-            t.resolveBy = now.plus(anchors.anchor(t.anchor).resolveWithin()).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
-            t.updatedAt = now;
-            return TaskHistory.of(t.id, now, "ACKNOWLEDGED", caller.name(), "acknowledged; resolve by " + t.resolveBy).persist()
-                    .chain(() -> outbox.add(Topics.ESCALATION_EVENTS, t.actionId, Events.acknowledged(t, caller.name(), now), t.traceId))
-                    .chain(() -> outbox.add(Topics.FACTS, t.actionId, Events.fact(t, FactType.ESCALATION_ACKNOWLEDGED, caller.name(),
-                            caller.name() + " acknowledged the escalation of " + t.actionType + " by " + t.agentId,
-                            Map.of("escalationId", t.id.toString(), "resolveBy", t.resolveBy.toString()), config.source(), now), t.traceId))
-                    .replaceWith(new Outcome.Done(t));
+            return acknowledged(t, caller, clock.instant(), null);
         }).invoke(o -> {
             if (o instanceof Outcome.Done d) {
                 metrics.acknowledged(d.task(), d.task().updatedAt);
@@ -287,7 +278,34 @@ public class EscalationDesk {
         });
     }
 
-    /** One approval; the task is APPROVED once it has as many distinct approvers as its pathway needs. */
+    /**
+     * Marks an open task acknowledged by {@code caller}, with its event and ledger fact;
+     * {@code approval} ("1 of 2") when an approval short of the pathway's count is what acknowledges it.
+     */
+    private Uni<Outcome> acknowledged(EscalationTask t, Caller caller, Instant now, String approval) {
+        t.status = TaskStatus.ACKNOWLEDGED;
+        t.resolveBy = now.plus(anchors.anchor(t.anchor).resolveWithin()).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        t.updatedAt = now;
+        Map<String, String> details = new LinkedHashMap<>();
+        details.put("escalationId", t.id.toString());
+        details.put("resolveBy", t.resolveBy.toString());
+        if (approval != null) {
+            details.put("approval", approval);
+        }
+        String what = approval == null ? " acknowledged the escalation of " : " approved (" + approval + ") and so acknowledged the escalation of ";
+        return TaskHistory.of(t.id, now, "ACKNOWLEDGED", caller.name(), "acknowledged" + (approval == null ? "" : " by approving")
+                        + "; resolve by " + t.resolveBy).persist()
+                .chain(() -> outbox.add(Topics.ESCALATION_EVENTS, t.actionId, Events.acknowledged(t, caller.name(), now), t.traceId))
+                .chain(() -> outbox.add(Topics.FACTS, t.actionId, Events.fact(t, FactType.ESCALATION_ACKNOWLEDGED, caller.name(),
+                        caller.name() + what + t.actionType + " by " + t.agentId, details, config.source(), now), t.traceId))
+                .replaceWith(new Outcome.Done(t));
+    }
+
+    /**
+     * One approval; the task is APPROVED once it has as many distinct approvers as its pathway needs.
+     * One short of that on an open task acknowledges it, in the ledger too: it is an answer, and the
+     * deadline to acknowledge must not move the task up the chain "because nobody acknowledged it".
+     */
     public Uni<Outcome> approve(UUID id, Caller caller, String reason) {
         return act(id, caller, "approve", t -> TaskApproval.<TaskApproval>list("taskId", t.id).chain(approvals -> {
             if (approvals.stream().anyMatch(a -> a.approver.equals(caller.name()))) {
@@ -306,7 +324,9 @@ public class EscalationDesk {
                     .replaceWithVoid();
             if (approvers.size() < t.requiredApprovals) {
                 t.updatedAt = now;
-                return recorded.replaceWith(new Outcome.Done(t));
+                String approval = approvers.size() + " of " + t.requiredApprovals;
+                return t.status == TaskStatus.OPEN ? recorded.chain(() -> acknowledged(t, caller, now, approval))
+                        : recorded.replaceWith(new Outcome.Done(t));
             }
             return recorded.chain(() -> resolve(t, Resolution.APPROVED, VerdictStatus.APPROVED, approvers,
                     reason == null ? "Approved by " + String.join(" and ", approvers) : reason, now));
@@ -327,13 +347,27 @@ public class EscalationDesk {
         }).invoke(this::resolvedMetrics);
     }
 
+    /**
+     * Resolves the task, with its events, verdict and ledger facts. A rejection or expiry of a task
+     * some approved already names them in its fact ({@code approvedBeforehand}): their approvals are
+     * decisions too, and the ledger is where auditors look for them.
+     */
     private Uni<Outcome> resolve(EscalationTask t, Resolution resolution, VerdictStatus verdict, List<String> deciders,
                                  String reason, Instant now) {
+        if (resolution == Resolution.APPROVED) {
+            return resolve(t, resolution, verdict, deciders, reason, now, List.of());
+        }
+        return TaskApproval.<TaskApproval>list("taskId", t.id)
+                .chain(approvals -> resolve(t, resolution, verdict, deciders, reason, now, approvals.stream().map(a -> a.approver).toList()));
+    }
+
+    private Uni<Outcome> resolve(EscalationTask t, Resolution resolution, VerdictStatus verdict, List<String> deciders,
+                                 String reason, Instant now, List<String> approvedBeforehand) {
         t.status = TaskStatus.valueOf(resolution.name());
         t.resolvedAt = now;
         t.updatedAt = now;
         t.resolutionReason = reason;
-        String summary = resolution == Resolution.EXPIRED
+        String decided = resolution == Resolution.EXPIRED
                 ? "Escalation of " + t.actionType + " by " + t.agentId + " expired at anchor " + t.anchor + ": " + reason
                 : "Escalation of " + t.actionType + " by " + t.agentId + " " + resolution.name().toLowerCase()
                         + " by " + String.join(" and ", deciders) + " (" + t.anchor + "): " + reason;
@@ -342,6 +376,11 @@ public class EscalationDesk {
         details.put("resolution", resolution.name());
         details.put("decidedBy", String.join(",", deciders));
         details.put("reason", reason);
+        if (!approvedBeforehand.isEmpty()) {
+            details.put("approvedBeforehand", String.join(",", approvedBeforehand));
+        }
+        String summary = approvedBeforehand.isEmpty() ? decided : decided + " (approved beforehand by "
+                + String.join(" and ", approvedBeforehand) + ", " + approvedBeforehand.size() + " of " + t.requiredApprovals + ")";
         String person = deciders.isEmpty() ? null : deciders.get(deciders.size() - 1);
         return outbox.add(Topics.ESCALATION_EVENTS, t.actionId, Events.resolved(t, resolution, deciders, reason, now), t.traceId)
                 .chain(() -> outbox.add(Topics.FACTS, t.actionId,
