@@ -114,6 +114,26 @@ class ActionRouterIT {
         assertTrue(charges.stream().allMatch(c -> c.getKey().equals(agent + "|refunds|hourly") && c.getAmount() == 100.0), charges.toString());
     }
 
+    /**
+     * A Kafka-native worker that dates each action two hours before the last, so that each falls in
+     * an hour of its own: the budget still counts them together, at the broker's time.
+     */
+    @Test
+    void aWorkerCannotSpreadItsActionsOverBudgetWindowsByDatingThem() {
+        String agent = "dating-bot-" + UUID.randomUUID();
+        java.util.List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 21; i++) {
+            String id = "act-" + UUID.randomUUID();
+            ids.add(id);
+            kafka.sendAt(Topics.ACTIONS.topic(), agent, ActionProposed.newBuilder(refund(id, 100)).setAgentId(agent).build(),
+                    Instant.now().minus(Duration.ofHours(2L * (21 - i))));
+        }
+        var decisions = kafka.<RoutingDecision>await(Topics.DECISIONS.topic(), r -> r.value() != null && agent.equals(r.value().getAgentId()),
+                l -> l.size() == 21, WAIT);
+        Map<String, RoutingDecision> byId = decisions.stream().collect(java.util.stream.Collectors.toMap(r -> r.key(), r -> r.value()));
+        assertEquals(DecisionOutcome.ESCALATE, byId.get(ids.get(20)).getOutcome(), "the 21st refund within the hour");
+    }
+
     @Test
     void aResubmittedActionGetsNoSecondDecision() {
         String id = "act-" + UUID.randomUUID();

@@ -322,6 +322,11 @@ class ManifestsTest {
             if (charters != null && !configIs(charters, "cleanup.policy", "compact")) {
                 problems.add(r + ": " + Topics.CHARTERS.topic() + " must be compacted");
             }
+            KafkaTopic actions = declared.get(Topics.ACTIONS.topic());
+            if (actions != null && !configIs(actions, "message.timestamp.type", "LogAppendTime")) {
+                problems.add(r + ": " + Topics.ACTIONS.topic() + " must take the broker's time (message.timestamp.type LogAppendTime): "
+                        + "budgets are charged at a record's time");
+            }
         }
         check(problems);
     }

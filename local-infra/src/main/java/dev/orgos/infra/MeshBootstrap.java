@@ -39,6 +39,10 @@ public final class MeshBootstrap {
                 } else if (t == Topics.LEDGER || t == Topics.CHECKPOINTS || t == Topics.FACTS) {
                     // the ledger keeps everything; so does its input, so a ledger rebuilt from scratch loses nothing
                     nt.configs(Map.of("retention.ms", "-1", "retention.bytes", "-1"));
+                } else if (t == Topics.ACTIONS) {
+                    // the broker's time, not the producer's: the router charges budgets at a record's time, and a
+                    // Kafka-native worker choosing its own could spread its actions over windows of its choosing
+                    nt.configs(Map.of("message.timestamp.type", "LogAppendTime"));
                 } else if (t == Topics.ROUTER_STATE) {
                     // the de-duplication window: a resubmission within 7 days gets no second decision
                     nt.configs(Map.of("retention.ms", Long.toString(java.time.Duration.ofDays(7).toMillis())));

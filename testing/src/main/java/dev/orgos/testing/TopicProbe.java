@@ -35,6 +35,15 @@ public final class TopicProbe implements AutoCloseable {
         }
     }
 
+    /** Sends a record whose producer claims it was made at {@code createdAt} (its CreateTime timestamp). */
+    public <V> void sendAt(String topic, String key, V value, java.time.Instant createdAt) {
+        try {
+            producer().send(new ProducerRecord<>(topic, null, createdAt.toEpochMilli(), key, value)).get();
+        } catch (Exception e) {
+            throw new IllegalStateException("could not send to " + topic, e);
+        }
+    }
+
     /**
      * Writes {@code value} to {@code topic} serialized as it would be for {@code schemaTopic} (under
      * that topic's schema in the registry): a record of another contract on the wrong topic, as a

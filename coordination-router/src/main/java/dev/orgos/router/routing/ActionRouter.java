@@ -180,6 +180,8 @@ public class ActionRouter {
         }
         delta.decided.add(action.getActionId());
         // The record's own time, not the wall clock: a batch decided again after a crash sees the same budgets.
+        // The broker's time (the actions topic is LogAppendTime), not the producer's: a worker writing the topic
+        // directly must not choose which budget window its action falls in.
         Instant at = record.getTimestamp();
         CharterEvaluator evaluator = charters.evaluator(state.charterKey());
         Decision decision = evaluator.evaluate(core, at, state);
