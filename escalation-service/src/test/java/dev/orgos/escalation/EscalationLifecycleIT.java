@@ -197,15 +197,28 @@ class EscalationLifecycleIT {
                 .contentType(org.hamcrest.Matchers.startsWith("application/problem+json")).body("errors[0].field", equalTo("status"));
     }
 
-    @Test
-    void fourEyesNeedsTwoDistinctHumans() {
+    /** A task, and the action it is about. */
+    record Task(String actionId, String id) {
+    }
+
+    /**
+     * A task that needs two approvals, approved by Alice: one approval of two answers the task, so it
+     * is acknowledged by it, and no acknowledge deadline moves it up the chain.
+     */
+    Task approvedByAliceOneOfTwo() {
         String actionId = "act-" + UUID.randomUUID();
         kafka.send(Topics.ESCALATION_REQUESTS.topic(), actionId, raised(actionId, 2));
         String id = awaitTask(actionId);
-
-        // one approval of two answers the task: it is acknowledged by it, so no acknowledge deadline moves it up the chain
         given().auth().oauth2(alice).contentType("application/json").body("{}")
                 .post("/v1/escalations/" + id + "/approve").then().statusCode(200).body("status", equalTo("ACKNOWLEDGED"));
+        return new Task(actionId, id);
+    }
+
+    @Test
+    void fourEyesNeedsTwoDistinctHumans() {
+        Task task = approvedByAliceOneOfTwo();
+        String actionId = task.actionId();
+        String id = task.id();
         given().auth().oauth2(alice).contentType("application/json").body("{}")
                 .post("/v1/escalations/" + id + "/approve").then().statusCode(409);
         given().auth().oauth2(bob).contentType("application/json").body("{\"reason\":\"checked the order\"}")
@@ -221,11 +234,9 @@ class EscalationLifecycleIT {
     /** Alice approves one of two, Bob rejects: the ledger has Alice's approval as well as Bob's rejection. */
     @Test
     void aPartialApprovalIsInTheLedgerEvenWhenTheTaskIsThenRejected() {
-        String actionId = "act-" + UUID.randomUUID();
-        kafka.send(Topics.ESCALATION_REQUESTS.topic(), actionId, raised(actionId, 2));
-        String id = awaitTask(actionId);
-        given().auth().oauth2(alice).contentType("application/json").body("{}")
-                .post("/v1/escalations/" + id + "/approve").then().statusCode(200).body("status", equalTo("ACKNOWLEDGED"));
+        Task task = approvedByAliceOneOfTwo();
+        String actionId = task.actionId();
+        String id = task.id();
         given().auth().oauth2(bob).contentType("application/json").body("{\"reason\":\"order was already refunded\"}")
                 .post("/v1/escalations/" + id + "/reject").then().statusCode(200).body("status", equalTo("REJECTED"));
         var facts = kafka.<AccountabilityFact>await(Topics.FACTS.topic(), r -> actionId.equals(r.value().getActionId()),

@@ -66,12 +66,7 @@ public class Charters {
      * Blocks: call it off the event loop.
      */
     public Optional<Duration> longestBudgetWindow() {
-        try {
-            if (!library.awaitCaughtUp(config.charterWait())) {
-                return Optional.empty();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (!caughtUp()) {
             return Optional.empty();
         }
         return Optional.of(library.publications().stream()
@@ -87,16 +82,21 @@ public class Charters {
      * off the event loop.
      */
     public Optional<String> latestPublished() {
-        try {
-            if (!library.awaitCaughtUp(config.charterWait())) {
-                return Optional.empty();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (!caughtUp()) {
             return Optional.empty();
         }
         return library.publications().stream().max(Comparator.comparing(CharterLibrary.Publication::publishedAt))
                 .map(p -> CharterLibrary.key(p.charter().id(), p.charter().version()));
+    }
+
+    /** Whether the library has read the charters topic as it was at start, within {@code orgos.router.charter-wait}. */
+    private boolean caughtUp() {
+        try {
+            return library.awaitCaughtUp(config.charterWait());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     void close(@Observes ShutdownEvent e) {
