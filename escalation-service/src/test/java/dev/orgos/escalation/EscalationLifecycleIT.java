@@ -197,6 +197,26 @@ class EscalationLifecycleIT {
                 .contentType(org.hamcrest.Matchers.startsWith("application/problem+json")).body("errors[0].field", equalTo("status"));
     }
 
+    /** Records the intake cannot take (unreadable bytes, another contract) go to the dead-letter topic, and escalations go on. */
+    @Test
+    void poisonRequestsAreDeadLetteredAndTheNextEscalationIsOpened() {
+        String unreadable = "poison-" + UUID.randomUUID();
+        kafka.sendRaw(Topics.ESCALATION_REQUESTS.topic(), unreadable, "{not avro".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        String wrong = "wrong-" + UUID.randomUUID();
+        kafka.sendAs(Topics.ESCALATION_REQUESTS.topic(), wrong, Verdict.newBuilder().setEventId(UUID.randomUUID().toString())
+                .setActionId(wrong).setAgentId("refund-bot").setOccurredAt(Instant.now()).setStatus(VerdictStatus.APPROVED)
+                .setAnchor(AnchorRef.newBuilder().setRole("finance-ops").build()).setDecidedBy(List.of("x")).setReason("not a request")
+                .setCharterVersion(1).build(), Topics.VERDICTS.topic());
+        String actionId = "act-" + UUID.randomUUID();
+        kafka.send(Topics.ESCALATION_REQUESTS.topic(), actionId, raised(actionId, 1));
+        awaitTask(actionId);
+        var letters = kafka.<dev.orgos.schema.DeadLetter>await(Topics.DEAD_LETTERS.topic(),
+                r -> unreadable.equals(r.key()) || wrong.equals(r.key()), l -> l.size() >= 2, WAIT);
+        var byKey = letters.stream().collect(java.util.stream.Collectors.toMap(r -> r.key(), r -> r.value().getReason(), (a, b) -> a));
+        assertTrue(byKey.get(unreadable).contains("could not be read as an EscalationRaised"), byKey.get(unreadable));
+        assertTrue(byKey.get(wrong).contains("Verdict, not an EscalationRaised"), byKey.get(wrong));
+    }
+
     /** A task, and the action it is about. */
     record Task(String actionId, String id) {
     }

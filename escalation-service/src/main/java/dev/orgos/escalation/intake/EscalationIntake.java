@@ -30,11 +30,14 @@ public class EscalationIntake {
         List<EscalationDesk.Request> requests = new ArrayList<>();
         List<Uni<Void>> deadLetters = new ArrayList<>();
         for (KafkaRecord<String, EscalationRaised> r : batch) {
-            if (r.getPayload() == null) {
-                deadLetters.add(desk.deadLetter(r.getMetadata(io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata.class)
-                        .orElseThrow()));
+            // read as Object: the registry's reader makes the class the writer's schema names, so a record of
+            // another contract arrives as that class, and a cast would fail the batch at every retry
+            Object payload = r.getPayload();
+            if (payload instanceof EscalationRaised raised) {
+                requests.add(new EscalationDesk.Request(raised, traceId(r)));
             } else {
-                requests.add(new EscalationDesk.Request(r.getPayload(), traceId(r)));
+                deadLetters.add(desk.deadLetter(r.getMetadata(io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata.class)
+                        .orElseThrow(), payload == null ? null : ((org.apache.avro.generic.GenericContainer) payload).getSchema().getFullName()));
             }
         }
         Uni<Void> work = requests.isEmpty() ? Uni.createFrom().voidItem() : desk.openAll(requests);

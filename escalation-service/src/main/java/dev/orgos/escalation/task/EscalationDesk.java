@@ -248,11 +248,16 @@ public class EscalationDesk {
                 .replaceWith(new Outcome.Done(t)));
     }
 
-    /** A request nobody can read is kept on the dead-letter topic, with the reason, and the stream goes on. */
-    public Uni<Void> deadLetter(io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata<?, ?> meta) {
+    /**
+     * A request nobody can read is kept on the dead-letter topic, with the reason, and the stream goes
+     * on. {@code otherContract}: the schema a readable record of another contract was written with
+     * (null when the record could not be read at all).
+     */
+    public Uni<Void> deadLetter(io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata<?, ?> meta, String otherContract) {
         var reasonHeader = meta.getHeaders().lastHeader("deserialization-failure-reason");
         var data = meta.getHeaders().lastHeader("deserialization-failure-data");
-        String reason = "the record could not be read as an EscalationRaised"
+        String reason = otherContract != null ? "the record is a " + otherContract + ", not an EscalationRaised"
+                : "the record could not be read as an EscalationRaised"
                 + (reasonHeader == null ? "" : ": " + new String(reasonHeader.value(), java.nio.charset.StandardCharsets.UTF_8));
         LOG.warnf("Sending %s-%d@%d to %s: %s", meta.getTopic(), meta.getPartition(), meta.getOffset(),
                 Topics.DEAD_LETTERS.topic(), reason);
