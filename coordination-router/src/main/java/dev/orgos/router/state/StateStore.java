@@ -176,7 +176,8 @@ public class StateStore {
         try (KafkaConsumer<String, RouterStateDelta> c = new KafkaConsumer<>(p)) {
             StateRestore.Restored restored = StateRestore.restore(c, Topics.ROUTER_STATE.topic(), partitions,
                     horizon.map(h -> clock.instant().minus(h)), config.dedupWindow(), budgets);
-            if (restored.states().values().stream().anyMatch(s -> s.charterKey() == null)) {
+            // budgets empty: the charters could not be read in time, and asking for the latest would wait as long again
+            if (budgets.isPresent() && restored.states().values().stream().anyMatch(s -> s.charterKey() == null)) {
                 takeTheLatestCharterWhereNoneIsKnown(restored.states(), charters.latestPublished(), Topics.ACTIONS.topic());
             }
             states.putAll(restored.states());

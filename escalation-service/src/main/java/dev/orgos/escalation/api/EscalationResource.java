@@ -126,7 +126,8 @@ public class EscalationResource {
     /** A 400 naming {@code field} when {@code text} is longer than {@link #LONGEST_TEXT}; null when it is not. */
     private static Response tooLong(String field, String text, String title) {
         return text == null || text.length() <= LONGEST_TEXT ? null : Problem.response(400, title, "Nothing was recorded: a "
-                + field + " is at most 4,000 characters.", List.of(new Problem.FieldError(field, "is longer than 4000 characters")));
+                + field + " is at most " + String.format(java.util.Locale.ROOT, "%,d", LONGEST_TEXT) + " characters.",
+                List.of(new Problem.FieldError(field, "is longer than " + LONGEST_TEXT + " characters")));
     }
 
     @POST

@@ -118,16 +118,16 @@ public class ActionResource {
     }
 
     /**
-     * The worker reports what it did. Reporting that an action was executed when it was not
-     * allowed is refused, and recorded in the ledger as a violation.
-     */
-    /**
      * The summary goes into the outcome and into its ledger fact, whose canonical JSON escapes a
      * control character in six bytes: a summary of the body's full megabyte made a ledger entry the
      * broker refuses, and the ledger, which seals in order, would stop at it.
      */
     static final int LONGEST_SUMMARY = 4000;
 
+    /**
+     * The worker reports what it did. Reporting that an action was executed when it was not
+     * allowed is refused, and recorded in the ledger as a violation.
+     */
     @POST
     @Path("/{actionId}/outcome")
     @Consumes(MediaType.APPLICATION_JSON)

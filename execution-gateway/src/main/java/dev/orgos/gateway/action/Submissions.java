@@ -210,11 +210,11 @@ public class Submissions {
                         ? claimAndSend(agentId, withId, avroParams, key, hash, now, trace, traceId, recording, false)
                         : done(alreadySubmitted(actionId)));
             }
-            if (claim.takenBy() != null && !claim.takenBy().equals(agentId)) {
-                return done(Answer.problem(409, "Action id taken", "Action id " + actionId
-                        + " belongs to another agent's action; choose another.", List.of(new Problem.FieldError("actionId", "is already used"))));
-            }
             if (claim.takenBy() != null) {
+                if (!claim.takenBy().equals(agentId)) {
+                    return done(Answer.problem(409, "Action id taken", "Action id " + actionId + " belongs to another agent's action; "
+                            + "choose another.", List.of(new Problem.FieldError("actionId", "is already used"))));
+                }
                 metrics.refused(GatewayMetrics.Refusal.ACTION_ID_REUSED);
                 return done(alreadySubmitted(actionId));
             }

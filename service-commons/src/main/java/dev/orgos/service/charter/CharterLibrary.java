@@ -81,7 +81,7 @@ public final class CharterLibrary implements AutoCloseable {
                         caughtUp.countDown();
                         LOG.infof("Charters known: %s", byKey.keySet());
                     }
-                    if (pause != FIRST_PAUSE) {
+                    if (!pause.equals(FIRST_PAUSE)) {
                         LOG.infof("Reading the charters topic again");
                         pause = FIRST_PAUSE;
                     }
