@@ -140,6 +140,37 @@ class LedgerIT {
                 .get("/v1/ledger/entries").then().statusCode(403);
     }
 
+    /**
+     * Records the ledger cannot seal, or whose entries the broker or the database's copy would refuse at
+     * every try, go to the dead-letter topic with the reason, and the facts behind them are sealed and
+     * copied: before, a record of another contract failed every batch it was in, and the others stopped
+     * sealing or the copy for good.
+     */
+    @Test
+    void whatTheLedgerCannotSealOrCopyIsDeadLetteredAndSealingGoesOn() {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        kafka.sendAs(Topics.FACTS.topic(), "verdict-" + run, dev.orgos.schema.Verdict.newBuilder().setEventId(UUID.randomUUID().toString())
+                .setActionId("act-" + run).setAgentId("refund-bot").setOccurredAt(Instant.now())
+                .setStatus(dev.orgos.schema.VerdictStatus.APPROVED).setAnchor(AnchorRef.newBuilder().setRole("finance-ops").build())
+                .setDecidedBy(List.of("x")).setReason("not a fact").setCharterVersion(1).build(), Topics.VERDICTS.topic());
+        kafka.send(Topics.FACTS.topic(), "long-id-" + run, fact("e".repeat(65), "act-" + run, FactType.ACTION_DECIDED, "finance-ops"));
+        kafka.send(Topics.FACTS.topic(), "nul-" + run, fact(UUID.randomUUID().toString(), "act-\0" + run, FactType.ACTION_DECIDED, "finance-ops"));
+        kafka.send(Topics.FACTS.topic(), "large-" + run, AccountabilityFact.newBuilder(fact(UUID.randomUUID().toString(), "act-" + run,
+                FactType.OUTCOME_REPORTED, "finance-ops")).setSummary("x".repeat(600_000)).build());
+        String actionId = "act-" + UUID.randomUUID();
+        sealAndStore(fact(UUID.randomUUID().toString(), actionId, FactType.ACTION_DECIDED, "finance-ops"));
+
+        Map<String, String> reasons = new java.util.HashMap<>();
+        kafka.<DeadLetter>await(Topics.DEAD_LETTERS.topic(), r -> r.key() != null && r.key().endsWith("-" + run), l -> l.size() == 4, WAIT)
+                .forEach(r -> reasons.put(r.key().substring(0, r.key().length() - run.length() - 1), r.value().getReason()));
+        assertTrue(reasons.get("verdict").contains("Verdict, not an AccountabilityFact"), reasons.toString());
+        assertTrue(reasons.get("long-id").contains("field 'eventId' is 65 characters long"), reasons.toString());
+        assertTrue(reasons.get("nul").contains("field 'actionId' contains a NUL character"), reasons.toString());
+        assertTrue(reasons.get("large").contains("more than the 524,288 a ledger entry may carry"), reasons.toString());
+        assertTrue(kafka.<LedgerEntry>readAll(Topics.LEDGER.topic(), r -> r.value().getActionId() != null
+                && r.value().getActionId().contains(run)).isEmpty(), "none of them is sealed");
+    }
+
     @Test
     void aCopyArrivingAfterTheWindowOfRecentIdsIsFoundInTheDatabaseAndSealedOnce() {
         String actionId = "act-" + UUID.randomUUID();

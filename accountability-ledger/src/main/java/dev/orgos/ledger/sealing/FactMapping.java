@@ -7,6 +7,7 @@ import dev.orgos.schema.LedgerEntry;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -56,7 +57,10 @@ final class FactMapping {
                 .build();
     }
 
-    /** The invariant: no entry without an accountable human anchor. Null when the fact may be sealed. */
+    /**
+     * Why a fact may not be sealed: it names no accountable human anchor (the invariant), has no event id, or
+     * has a field the database's copy cannot hold. Null when it may be sealed.
+     */
     static String refusal(AccountabilityFact f) {
         if (f.getAnchor() == null || f.getAnchor().getRole() == null || f.getAnchor().getRole().isBlank()) {
             return "the fact names no accountable human anchor; the ledger seals no fact without one";
@@ -64,6 +68,39 @@ final class FactMapping {
         if (f.getEventId() == null || f.getEventId().isBlank()) {
             return "field 'eventId' is required";
         }
+        // The database's copy holds these fields in columns of these widths, and PostgreSQL's text holds no
+        // NUL character. A fact they do not fit would be sealed and then refused by the copy at every try,
+        // and the copy would stop there for good: refused here instead, before the chain takes it.
+        for (Column c : List.of(new Column("eventId", f.getEventId(), 64), new Column("actionId", f.getActionId(), 128),
+                new Column("agentId", f.getAgentId(), 128), new Column("anchor.role", f.getAnchor().getRole(), 128),
+                new Column("anchor.person", f.getAnchor().getPerson(), 128), new Column("pathwayId", f.getPathwayId(), 128),
+                new Column("charterDigest", f.getCharterDigest(), 80), new Column("traceId", f.getTraceId(), 32))) {
+            String refusal = c.refusal();
+            if (refusal != null) {
+                return refusal;
+            }
+        }
         return null;
+    }
+
+    /**
+     * The most bytes of canonical fact an entry may carry: half of the 1 MiB that Kafka takes in a record by
+     * default, so that the entry (the fact, its copied fields and two hashes) fits with room to spare. A
+     * larger one would be refused by the broker at every try and sealing would stop behind it. Our own
+     * services cap what they write at a few kilobytes.
+     */
+    static final int LARGEST_FACT = 512 * 1024;
+
+    /** A field of the fact as the database's copy holds it: in a column at most {@code longest} characters wide. */
+    private record Column(String field, String value, int longest) {
+        String refusal() {
+            if (value == null) {
+                return null;
+            }
+            if (value.length() > longest) {
+                return "field '" + field + "' is " + value.length() + " characters long; the ledger takes at most " + longest;
+            }
+            return value.indexOf('\0') >= 0 ? "field '" + field + "' contains a NUL character, which the ledger's database cannot hold" : null;
+        }
     }
 }

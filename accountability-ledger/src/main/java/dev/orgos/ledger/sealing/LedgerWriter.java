@@ -130,8 +130,7 @@ public class LedgerWriter {
         Set<String> late = new HashSet<>();
         long now = clock.millis();
         for (KafkaRecord<String, AccountabilityFact> record : batch) {
-            AccountabilityFact fact = record.getPayload();
-            if (fact == null || fact.getEventId() == null || fact.getOccurredAt() == null) {
+            if (!(record.getPayload() instanceof AccountabilityFact fact) || fact.getEventId() == null || fact.getOccurredAt() == null) {
                 continue; // refused when it is sealed
             }
             warnIfPublisherAhead(fact, now);
@@ -177,8 +176,16 @@ public class LedgerWriter {
 
     private void sealOne(KafkaRecord<String, AccountabilityFact> record, SealedState working, Set<String> sealedBefore,
                          io.smallrye.reactive.messaging.kafka.transactions.TransactionalEmitter<SpecificRecord> tx) {
-        AccountabilityFact fact = record.getPayload();
-        String refusal = fact == null ? "the record could not be read as an AccountabilityFact" : FactMapping.refusal(fact);
+        // read as Object: the registry's reader makes the class the writer's schema names, so a record of
+        // another contract arrives as that class, and a cast would fail the batch at every retry
+        Object payload = record.getPayload();
+        if (!(payload instanceof AccountabilityFact fact)) {
+            deadLetter(record, payload == null ? "the record could not be read as an AccountabilityFact"
+                    : "the record is a " + ((org.apache.avro.generic.GenericContainer) payload).getSchema().getFullName()
+                    + ", not an AccountabilityFact", tx);
+            return;
+        }
+        String refusal = FactMapping.refusal(fact);
         if (refusal != null) {
             deadLetter(record, refusal, tx);
             return;
@@ -195,6 +202,11 @@ public class LedgerWriter {
             return;
         }
         byte[] canonical = FactMapping.canonical(fact);
+        if (canonical.length > FactMapping.LARGEST_FACT) {
+            deadLetter(record, String.format(java.util.Locale.ROOT, "the fact takes %,d bytes, more than the %,d a ledger entry may "
+                    + "carry; the broker would refuse its entry, and sealing would stop behind it", canonical.length, FactMapping.LARGEST_FACT), tx);
+            return;
+        }
         LedgerChain.Sealed sealed = working.chain.append(clock.millis(), canonical);
         working.remember(fact.getEventId(), fact.getOccurredAt().toEpochMilli());
         tx.send(KafkaRecord.of(Topics.LEDGER.topic(), Long.toString(sealed.sequence()), FactMapping.entry(fact, canonical, sealed)));

@@ -15,14 +15,25 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 /** Copies sealed entries into PostgreSQL. Inserts only, idempotent by sequence: replays change nothing. */
 @ApplicationScoped
 public class LedgerProjection {
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(LedgerProjection.class);
 
     @Inject
     PgPool db;
 
     /** In batches: one round trip for many entries keeps the database from competing with the sealing for the CPU. */
     @Incoming("ledger-store")
-    public Uni<Void> store(List<LedgerEntry> batch) {
-        List<Tuple> rows = batch.stream().filter(java.util.Objects::nonNull).map(LedgerProjection::row).toList();
+    public Uni<Void> store(List<?> batch) {
+        // Read as objects: only the ledger's writer appends to its topic, but a record of another contract
+        // would arrive as that class and fail every retry of its batch, and the copy would stop there.
+        List<Tuple> rows = new java.util.ArrayList<>(batch.size());
+        for (Object o : batch) {
+            if (o instanceof LedgerEntry e) {
+                rows.add(row(e));
+            } else {
+                LOG.errorf("The ledger topic holds a record that is not a ledger entry (%s); the database's copy skips it",
+                        o == null ? "unreadable" : ((org.apache.avro.generic.GenericContainer) o).getSchema().getFullName());
+            }
+        }
         if (rows.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
