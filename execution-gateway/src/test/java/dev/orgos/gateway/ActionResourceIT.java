@@ -70,6 +70,38 @@ class ActionResourceIT {
                 .then().statusCode(200).body("status", equalTo("PENDING")).body("mayProceed", equalTo(false));
     }
 
+    /**
+     * Records on the verdicts topic that the gateway cannot read, that are not verdicts, or that its
+     * database refuses go to the dead-letter topic with the reason, and the verdicts behind them are
+     * applied: before, the first stopped this replica's verdicts for good, and the others failed their
+     * batch at every try. All are keyed by the action's id, so they come before its verdict.
+     */
+    @Test
+    void whatTheGatewayCannotReadOrStoreOnTheVerdictsTopicIsDeadLetteredAndTheVerdictsGoOn() {
+        String id = "act-" + UUID.randomUUID();
+        given().auth().oauth2(token).contentType("application/json")
+                .body("{\"actionId\":\"" + id + "\",\"actionType\":\"refund.issue\",\"amount\":5}")
+                .post("/v1/actions").then().statusCode(202);
+        kafka.sendRaw(Topics.VERDICTS.topic(), id, "{not avro".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        kafka.sendAs(Topics.VERDICTS.topic(), id, dev.orgos.schema.DeadLetter.newBuilder().setEventId(UUID.randomUUID().toString())
+                .setOccurredAt(Instant.now()).setSource("test").setSourceTopic("x").setPartition(0).setOffset(0).setReason("not a verdict")
+                .build(), Topics.DEAD_LETTERS.topic());
+        kafka.send(Topics.VERDICTS.topic(), id, Verdict.newBuilder().setEventId(UUID.randomUUID().toString())
+                .setActionId(id).setAgentId("refund-bot").setOccurredAt(Instant.now()).setStatus(VerdictStatus.REJECTED)
+                .setAnchor(AnchorRef.newBuilder().setRole("finance-ops").build()).setDecidedBy(List.of("alice"))
+                .setReason("a reason with a \0 in it").setCharterVersion(1).build());
+        verdict(id, VerdictStatus.APPROVED, Instant.now().plusSeconds(1));
+
+        Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                given().auth().oauth2(token).get("/v1/actions/" + id).then().statusCode(200).body("status", equalTo("APPROVED")));
+        List<String> reasons = kafka.<dev.orgos.schema.DeadLetter>await(Topics.DEAD_LETTERS.topic(), r -> id.equals(r.key())
+                && "execution-gateway".equals(r.value().getSource()), l -> l.size() >= 3, Duration.ofSeconds(30))
+                .stream().map(r -> r.value().getReason()).toList();
+        assertTrue(reasons.stream().anyMatch(r -> r.startsWith("the record could not be read as a Verdict")), reasons.toString());
+        assertTrue(reasons.stream().anyMatch(r -> r.contains("DeadLetter, not a Verdict")), reasons.toString());
+        assertTrue(reasons.stream().anyMatch(r -> r.startsWith("the gateway's database refused the verdict")), reasons.toString());
+    }
+
     @Test
     void verdictFromTheMeshBecomesTheActionsState() {
         String id = "act-" + UUID.randomUUID();

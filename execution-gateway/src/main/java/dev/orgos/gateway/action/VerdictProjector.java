@@ -1,13 +1,25 @@
 package dev.orgos.gateway.action;
 
+import dev.orgos.schema.DeadLetter;
+import dev.orgos.schema.Topics;
 import dev.orgos.schema.Verdict;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.KafkaRecord;
+import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import io.vertx.pgclient.PgException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
@@ -32,35 +44,104 @@ public class VerdictProjector {
     static final Duration FIRST_PAUSE = Duration.ofMillis(100);
     static final Duration LONGEST_PAUSE = Duration.ofSeconds(5);
 
+    /** Where a verdict this replica cannot read or store goes, with the reason. */
+    @Inject
+    @Channel("dead-letters-out")
+    MutinyEmitter<DeadLetter> deadLetters;
+
     /**
      * A batch the database could not take for a reason of its own (the connection dropped, the server
      * restarting or out of connections, a deadlock) is tried again until it can, and the stream waits:
      * failing it stopped this replica's verdicts for good (the channel's failure strategy), so that its
-     * long polls were never answered again until a restart.
+     * long polls were never answered again until a restart. A batch the database refuses for what it
+     * holds (a value too long, a NUL character) is applied a verdict at a time, and the verdicts it
+     * refuses go to the dead-letter topic, as do records that are not verdicts: either would otherwise
+     * have failed its batch at every try and stopped the verdicts behind it.
      */
     @Incoming("verdicts")
-    public Uni<Void> onVerdicts(List<Verdict> verdicts) {
-        List<Verdict> present = verdicts.stream().filter(java.util.Objects::nonNull).toList();
-        LOG.debugf("Applying %d verdicts", present.size());
-        if (present.isEmpty()) {
-            return Uni.createFrom().voidItem();
+    public Uni<Void> onVerdicts(KafkaRecordBatch<String, Verdict> batch) {
+        List<KafkaRecord<String, Verdict>> verdicts = new ArrayList<>();
+        Uni<Void> poison = Uni.createFrom().voidItem();
+        for (KafkaRecord<String, Verdict> r : batch) {
+            // read as Object: the registry's reader makes the class the writer's schema names, so a record of
+            // another contract arrives as that class, and a cast would fail the batch at every try
+            Object payload = r.getPayload();
+            if (payload instanceof Verdict) {
+                verdicts.add(r);
+            } else {
+                String reason = payload == null ? "the record could not be read as a Verdict" + failureReason(r)
+                        : "the record is a " + ((org.apache.avro.generic.GenericContainer) payload).getSchema().getFullName() + ", not a Verdict";
+                poison = poison.chain(() -> deadLetter(r, reason));
+            }
         }
+        LOG.debugf("Applying %d verdicts", verdicts.size());
+        Uni<Void> applied = verdicts.isEmpty() ? Uni.createFrom().voidItem()
+                : apply(verdicts).onFailure(VerdictProjector::refusedForWhatItHolds).recoverWithUni(e -> oneAtATime(verdicts, e));
+        Uni<Void> deadLettered = poison;
+        return applied.chain(() -> deadLettered)
+                .chain(() -> Uni.createFrom().completionStage(batch.ack()))
+                .onFailure().recoverWithUni(e -> Uni.createFrom().completionStage(batch.nack(e)));
+    }
+
+    /** Applies the verdicts in one round trip, trying again while the database's trouble is passing. */
+    private Uni<Void> apply(List<KafkaRecord<String, Verdict>> records) {
+        List<Verdict> verdicts = records.stream().map(KafkaRecord::getPayload).toList();
         AtomicInteger failures = new AtomicInteger();
-        return store.applyAll(present)
+        return store.applyAll(verdicts)
                 .onFailure(VerdictProjector::passing).invoke(e -> {
                     if (failures.getAndIncrement() == 0) {
                         LOG.warnf("Cannot apply %d verdict(s) (%s); trying again until the database answers. Meanwhile "
-                                + "actions keep their last state here and long polls wait", present.size(), e.getMessage());
+                                + "actions keep their last state here and long polls wait", verdicts.size(), e.getMessage());
                     }
                 })
                 .onFailure(VerdictProjector::passing).retry().withBackOff(FIRST_PAUSE, LONGEST_PAUSE).indefinitely()
                 .invoke(changed -> {
                     if (failures.get() > 0) {
-                        LOG.infof("Applied the %d verdict(s) after %d failed tries", present.size(), failures.get());
+                        LOG.infof("Applied the %d verdict(s) after %d failed tries", verdicts.size(), failures.get());
                     }
                     changed.forEach(changes::decided);
                 })
                 .replaceWithVoid();
+    }
+
+    /** After the database refused a batch for what it holds: each verdict alone, the refused ones to the dead letters. */
+    private Uni<Void> oneAtATime(List<KafkaRecord<String, Verdict>> records, Throwable refusal) {
+        LOG.warnf("The database refused a batch of %d verdict(s) (%s); applying them one at a time", records.size(), refusal.getMessage());
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (KafkaRecord<String, Verdict> r : records) {
+            chain = chain.chain(() -> apply(List.of(r)).onFailure(VerdictProjector::refusedForWhatItHolds)
+                    .recoverWithUni(e -> deadLetter(r, "the gateway's database refused the verdict: " + e.getMessage())));
+        }
+        return chain;
+    }
+
+    private Uni<Void> deadLetter(KafkaRecord<String, Verdict> r, String reason) {
+        var meta = r.getMetadata(IncomingKafkaRecordMetadata.class).orElseThrow();
+        var data = r.getHeaders().lastHeader("deserialization-failure-data");
+        LOG.warnf("Sending %s-%d@%d to %s: %s", meta.getTopic(), meta.getPartition(), meta.getOffset(), Topics.DEAD_LETTERS.topic(), reason);
+        DeadLetter letter = DeadLetter.newBuilder().setEventId(UUID.randomUUID().toString()).setOccurredAt(Instant.now())
+                .setSource("execution-gateway").setSourceTopic(meta.getTopic()).setPartition(meta.getPartition())
+                .setOffset(meta.getOffset()).setKey(r.getKey()).setReason(reason)
+                .setPayload(data == null ? null : ByteBuffer.wrap(data.value())).build();
+        // the broker away: the letter waits, and the verdicts behind it, rather than the channel stopping
+        return Uni.createFrom().deferred(() -> deadLetters.sendMessage(KafkaRecord.of(Topics.DEAD_LETTERS.topic(), r.getKey(), letter)))
+                .onFailure().retry().withBackOff(FIRST_PAUSE, LONGEST_PAUSE).indefinitely();
+    }
+
+    /**
+     * Whether the database refused a statement for the values it carries (SQLSTATE class 22, a data
+     * exception such as a value too long or a NUL character; 23, a constraint), which no retry changes.
+     * Any other failure (a missing table, a bug in a statement) would refuse every verdict alike, and
+     * stops the stream rather than send them all to the dead letters.
+     */
+    static boolean refusedForWhatItHolds(Throwable e) {
+        return e instanceof PgException pg && pg.getSqlState() != null
+                && (pg.getSqlState().startsWith("22") || pg.getSqlState().startsWith("23"));
+    }
+
+    private static String failureReason(KafkaRecord<String, ?> r) {
+        var why = r.getHeaders().lastHeader("deserialization-failure-reason");
+        return why == null ? "" : ": " + new String(why.value(), StandardCharsets.UTF_8);
     }
 
     /**
