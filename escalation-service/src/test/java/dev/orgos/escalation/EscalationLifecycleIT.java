@@ -217,6 +217,26 @@ class EscalationLifecycleIT {
         assertTrue(byKey.get(wrong).contains("Verdict, not an EscalationRaised"), byKey.get(wrong));
     }
 
+    /**
+     * A request the database refuses for what it holds (here a NUL character, which PostgreSQL's text
+     * cannot hold) is dead-lettered with the database's reason, and the request behind it (same key,
+     * so after it) is opened: before, the batch was retried ten times and intake stopped for good.
+     */
+    @Test
+    void aRequestTheDatabaseRefusesIsDeadLetteredAndTheNextEscalationIsOpened() {
+        String refused = "act-" + UUID.randomUUID();
+        kafka.send(Topics.ESCALATION_REQUESTS.topic(), refused, EscalationRaised.newBuilder(raised(refused, 1))
+                .setReason("over the limit\0 and a NUL").build());
+        String actionId = "act-" + UUID.randomUUID();
+        kafka.send(Topics.ESCALATION_REQUESTS.topic(), refused, raised(actionId, 1));
+        awaitTask(actionId);
+        String reason = kafka.<dev.orgos.schema.DeadLetter>await(Topics.DEAD_LETTERS.topic(), r -> refused.equals(r.key()),
+                l -> !l.isEmpty(), WAIT).get(0).value().getReason();
+        assertTrue(reason.startsWith("the escalation database refused the request"), reason);
+        assertEquals(List.of(), given().auth().oauth2(alice).get("/v1/escalations").then().statusCode(200).extract().jsonPath()
+                .getList("findAll { it.actionId == '" + refused + "' }.id"), "no task for the refused request");
+    }
+
     /** A task, and the action it is about. */
     record Task(String actionId, String id) {
     }
@@ -229,9 +249,19 @@ class EscalationLifecycleIT {
         String actionId = "act-" + UUID.randomUUID();
         kafka.send(Topics.ESCALATION_REQUESTS.topic(), actionId, raised(actionId, 2));
         String id = awaitTask(actionId);
+        double timed = acknowledgementsTimed();
         given().auth().oauth2(alice).contentType("application/json").body("{}")
                 .post("/v1/escalations/" + id + "/approve").then().statusCode(200).body("status", equalTo("ACKNOWLEDGED"));
+        // the time to acknowledge counts it, as it counts POST .../acknowledge (tests in this class run one at a time)
+        assertEquals(timed + 1, acknowledgementsTimed(), 0.0);
         return new Task(actionId, id);
+    }
+
+    /** How many acknowledgements the time-to-acknowledge metric has timed, over every anchor. */
+    static double acknowledgementsTimed() {
+        return given().get("/q/metrics").then().statusCode(200).extract().asString().lines()
+                .filter(l -> l.startsWith("orgos_escalation_time_to_acknowledge_seconds_count"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
     @Test

@@ -5,6 +5,7 @@ import dev.orgos.schema.EscalationRaised;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
@@ -21,35 +22,94 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
  */
 @ApplicationScoped
 public class EscalationIntake {
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(EscalationIntake.class);
 
     @Inject
     EscalationDesk desk;
 
     @Incoming("escalation-requests")
     public Uni<Void> onRequests(KafkaRecordBatch<String, EscalationRaised> batch) {
-        List<EscalationDesk.Request> requests = new ArrayList<>();
-        List<Uni<Void>> deadLetters = new ArrayList<>();
+        List<KafkaRecord<String, EscalationRaised>> requests = new ArrayList<>();
+        Uni<Void> poison = Uni.createFrom().voidItem();
         for (KafkaRecord<String, EscalationRaised> r : batch) {
             // read as Object: the registry's reader makes the class the writer's schema names, so a record of
             // another contract arrives as that class, and a cast would fail the batch at every retry
             Object payload = r.getPayload();
-            if (payload instanceof EscalationRaised raised) {
-                requests.add(new EscalationDesk.Request(raised, traceId(r)));
+            if (payload instanceof EscalationRaised) {
+                requests.add(r);
             } else {
-                deadLetters.add(desk.deadLetter(r.getMetadata(io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata.class)
-                        .orElseThrow(), payload == null ? null : ((org.apache.avro.generic.GenericContainer) payload).getSchema().getFullName()));
+                String reason = payload == null ? "the record could not be read as an EscalationRaised" + failureReason(r)
+                        : "the record is a " + ((org.apache.avro.generic.GenericContainer) payload).getSchema().getFullName()
+                        + ", not an EscalationRaised";
+                poison = poison.chain(() -> desk.deadLetter(metadata(r), reason));
             }
         }
-        Uni<Void> work = requests.isEmpty() ? Uni.createFrom().voidItem() : desk.openAll(requests);
-        for (Uni<Void> d : deadLetters) {
-            work = work.chain(() -> d);
-        }
+        Uni<Void> work = requests.isEmpty() ? Uni.createFrom().voidItem() : desk.openAll(requests.stream().map(EscalationIntake::request).toList())
+                .onFailure(EscalationIntake::refusedForWhatItHolds).recoverWithUni(e -> oneAtATime(requests, e));
         // A database hiccup is retried; if it persists the channel stops (health DOWN) rather
         // than drop an escalation: silence is never consent, and neither is a lost request.
-        return work
+        Uni<Void> deadLettered = poison;
+        return work.chain(() -> deadLettered)
                 .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(5)).atMost(10)
                 .onItem().transformToUni(x -> Uni.createFrom().completionStage(batch.ack()))
                 .onFailure().recoverWithUni(e -> Uni.createFrom().completionStage(batch.nack(e)));
+    }
+
+    /**
+     * After the database refused a batch for what it holds (a value too long or with a NUL character,
+     * from a producer that is not the router): each request alone, and the ones it refuses go to the
+     * dead-letter topic with the database's reason. Retried with the batch, they stopped intake for good.
+     * Their actions stay escalated without a task, so nothing proceeds: the dead letter says why.
+     */
+    private Uni<Void> oneAtATime(List<KafkaRecord<String, EscalationRaised>> records, Throwable refusal) {
+        LOG.warnf("The database refused a batch of %d escalation request(s) (%s); opening them one at a time", records.size(),
+                refusal.getMessage());
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (KafkaRecord<String, EscalationRaised> r : records) {
+            chain = chain.chain(() -> desk.openAll(List.of(request(r))).onFailure(EscalationIntake::refusedForWhatItHolds)
+                    .recoverWithUni(e -> desk.deadLetter(metadata(r), "the escalation database refused the request: " + refusal(e))));
+        }
+        return chain;
+    }
+
+    /**
+     * Whether the database refused a statement for the values it carries (SQLSTATE class 22, a data
+     * exception such as a value too long or a NUL character; 23, a constraint), which no retry changes.
+     * Anything else (the database away, a missing table) would refuse every request alike: retried, then
+     * the stream stops, rather than every request going to the dead letters.
+     */
+    static boolean refusedForWhatItHolds(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String state = t instanceof io.vertx.pgclient.PgException pg ? pg.getSqlState()
+                    : t instanceof java.sql.SQLException sql ? sql.getSQLState() : null;
+            if (state != null) {
+                return state.startsWith("22") || state.startsWith("23");
+            }
+        }
+        return false;
+    }
+
+    /** The database's own words (Hibernate's message around them repeats the whole statement). */
+    private static String refusal(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof io.vertx.pgclient.PgException || t instanceof java.sql.SQLException) {
+                return t.getMessage();
+            }
+        }
+        return e.getMessage();
+    }
+
+    private static EscalationDesk.Request request(KafkaRecord<String, EscalationRaised> r) {
+        return new EscalationDesk.Request(r.getPayload(), traceId(r));
+    }
+
+    private static IncomingKafkaRecordMetadata<?, ?> metadata(KafkaRecord<String, ?> r) {
+        return r.getMetadata(IncomingKafkaRecordMetadata.class).orElseThrow();
+    }
+
+    private static String failureReason(KafkaRecord<String, ?> r) {
+        Header why = r.getHeaders().lastHeader("deserialization-failure-reason");
+        return why == null ? "" : ": " + new String(why.value(), StandardCharsets.UTF_8);
     }
 
     private static String traceId(KafkaRecord<String, ?> r) {

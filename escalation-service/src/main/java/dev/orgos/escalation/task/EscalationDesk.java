@@ -248,17 +248,9 @@ public class EscalationDesk {
                 .replaceWith(new Outcome.Done(t)));
     }
 
-    /**
-     * A request nobody can read is kept on the dead-letter topic, with the reason, and the stream goes
-     * on. {@code otherContract}: the schema a readable record of another contract was written with
-     * (null when the record could not be read at all).
-     */
-    public Uni<Void> deadLetter(io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata<?, ?> meta, String otherContract) {
-        var reasonHeader = meta.getHeaders().lastHeader("deserialization-failure-reason");
+    /** A request this service cannot take is kept on the dead-letter topic, with the reason, and the stream goes on. */
+    public Uni<Void> deadLetter(io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata<?, ?> meta, String reason) {
         var data = meta.getHeaders().lastHeader("deserialization-failure-data");
-        String reason = otherContract != null ? "the record is a " + otherContract + ", not an EscalationRaised"
-                : "the record could not be read as an EscalationRaised"
-                + (reasonHeader == null ? "" : ": " + new String(reasonHeader.value(), java.nio.charset.StandardCharsets.UTF_8));
         LOG.warnf("Sending %s-%d@%d to %s: %s", meta.getTopic(), meta.getPartition(), meta.getOffset(),
                 Topics.DEAD_LETTERS.topic(), reason);
         var letter = dev.orgos.schema.DeadLetter.newBuilder().setEventId(UUID.randomUUID().toString())
@@ -312,7 +304,10 @@ public class EscalationDesk {
      * deadline to acknowledge must not move the task up the chain "because nobody acknowledged it".
      */
     public Uni<Outcome> approve(UUID id, Caller caller, String reason) {
+        // whether this approval is what acknowledged the task (set by the try that committed): timed as an acknowledgement
+        java.util.concurrent.atomic.AtomicBoolean acknowledging = new java.util.concurrent.atomic.AtomicBoolean();
         return act(id, caller, "approve", t -> TaskApproval.<TaskApproval>list("taskId", t.id).chain(approvals -> {
+            acknowledging.set(false);
             if (approvals.stream().anyMatch(a -> a.approver.equals(caller.name()))) {
                 return Uni.createFrom().item(new Outcome.Conflict(caller.name() + " has already approved; "
                         + (t.requiredApprovals - approvals.size()) + " more distinct approver(s) needed"));
@@ -330,12 +325,18 @@ public class EscalationDesk {
             if (approvers.size() < t.requiredApprovals) {
                 t.updatedAt = now;
                 String approval = approvers.size() + " of " + t.requiredApprovals;
+                acknowledging.set(t.status == TaskStatus.OPEN);
                 return t.status == TaskStatus.OPEN ? recorded.chain(() -> acknowledged(t, caller, now, approval))
                         : recorded.replaceWith(new Outcome.Done(t));
             }
             return recorded.chain(() -> resolve(t, Resolution.APPROVED, VerdictStatus.APPROVED, approvers,
                     reason == null ? "Approved by " + String.join(" and ", approvers) : reason, now));
-        })).invoke(this::resolvedMetrics);
+        })).invoke(o -> {
+            if (acknowledging.get() && o instanceof Outcome.Done d) {
+                metrics.acknowledged(d.task(), d.task().updatedAt);
+            }
+            resolvedMetrics(o);
+        });
     }
 
     private void resolvedMetrics(Outcome o) {
