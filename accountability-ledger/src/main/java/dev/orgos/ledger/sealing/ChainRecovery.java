@@ -23,6 +23,20 @@ public class ChainRecovery {
     @Inject
     dev.orgos.service.kafka.MeshClients mesh;
 
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    /** When the fact says it occurred (its canonical bytes hold it); its sealing time if they cannot be read. */
+    static long occurredAt(java.nio.ByteBuffer canonical, long sealedAtMillis) {
+        try {
+            byte[] bytes = new byte[canonical.remaining()];
+            canonical.duplicate().get(bytes);
+            var occurred = JSON.readTree(bytes).get("occurredAt");
+            return occurred != null && occurred.canConvertToLong() ? occurred.asLong() : sealedAtMillis;
+        } catch (java.io.IOException e) {
+            return sealedAtMillis;
+        }
+    }
+
     SealedState recover(int window) {
         Properties p = mesh.reader();
         TopicPartition tp = new TopicPartition(Topics.LEDGER.topic(), 0);
@@ -35,13 +49,14 @@ public class ChainRecovery {
                 return SealedState.empty(window);
             }
             c.seek(tp, Math.max(0, end - window));
-            LinkedHashMap<String, Long> sealedAt = new LinkedHashMap<>();
+            LinkedHashMap<String, SealedState.ReadBack> readBack = new LinkedHashMap<>();
             LedgerEntry last = null;
             while (c.position(tp) < end) {
                 for (ConsumerRecord<String, LedgerEntry> r : c.poll(Duration.ofMillis(500))) {
                     if (r.value() != null) {
                         last = r.value();
-                        sealedAt.put(last.getFactEventId(), last.getSealedAt().toEpochMilli());
+                        long sealed = last.getSealedAt().toEpochMilli();
+                        readBack.put(last.getFactEventId(), new SealedState.ReadBack(sealed, occurredAt(last.getFact(), sealed)));
                     }
                 }
             }
@@ -51,7 +66,7 @@ public class ChainRecovery {
             byte[] head = new byte[last.getEntryHash().remaining()];
             last.getEntryHash().duplicate().get(head);
             LOG.infof("Ledger head is sequence %d; sealing continues at %d", last.getSequence(), last.getSequence() + 1);
-            return SealedState.recovered(new LedgerChain(last.getSequence() + 1, head), sealedAt, window);
+            return SealedState.recovered(new LedgerChain(last.getSequence() + 1, head), readBack, window);
         }
     }
 }

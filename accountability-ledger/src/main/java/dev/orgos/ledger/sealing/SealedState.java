@@ -26,10 +26,12 @@ import java.util.SequencedMap;
  * fact published long after it occurred is looked up.
  *
  * <p>The time is compared with times from the same publisher, not with the ledger's clock, except
- * after a restart: entries read back from the topic are known by their sealing time only (the
- * fact's own is inside its canonical bytes), and a fact sealed then occurred at the latest a clock
- * margin later by its publisher's clock. A publisher whose clock runs far ahead makes the writer
- * look up more facts, until real time catches up with it; it never makes it seal one twice.
+ * after a restart for the entries before those read back: they are known by the sealing time of
+ * the first one read, and a fact sealed by then occurred at the latest a clock margin later by its
+ * publisher's clock. Each entry read back is known by the later of its fact's own time (from its
+ * canonical bytes) and its sealing time plus the margin: a fact from a publisher whose clock ran
+ * further ahead than the margin was remembered by the sealing time alone before, and a copy of it
+ * arriving after a restart, once it had left the window, was not looked up and was sealed twice.
  */
 final class SealedState {
     /** How far the clock of a fact's publisher may run ahead of the ledger's. */
@@ -53,19 +55,23 @@ final class SealedState {
         return new SealedState(LedgerChain.genesis(), new LinkedHashMap<>(), window, Long.MIN_VALUE);
     }
 
+    /** An entry read back from the ledger topic: when it was sealed, and when its fact says it occurred. */
+    record ReadBack(long sealedAtMillis, long occurredAtMillis) {
+    }
+
     /**
-     * The state after a restart, from the last entries of the ledger topic (event id to sealing
-     * time, in sequence order, up to the head of {@code chain}).
+     * The state after a restart, from the last entries of the ledger topic (by event id, in sequence
+     * order, up to the head of {@code chain}).
      */
-    static SealedState recovered(LedgerChain chain, SequencedMap<String, Long> sealedAt, int window) {
+    static SealedState recovered(LedgerChain chain, SequencedMap<String, ReadBack> readBack, int window) {
         long margin = CLOCK_MARGIN.toMillis();
         LinkedHashMap<String, Long> recent = new LinkedHashMap<>();
-        for (Map.Entry<String, Long> e : sealedAt.entrySet()) {
-            recent.put(e.getKey(), e.getValue() + margin);
+        for (Map.Entry<String, ReadBack> e : readBack.entrySet()) {
+            recent.put(e.getKey(), Math.max(e.getValue().sealedAtMillis() + margin, e.getValue().occurredAtMillis()));
         }
         // every entry before those was sealed no later than the first of them
         boolean fromGenesis = chain.nextSequence() == recent.size();
-        long before = fromGenesis || recent.isEmpty() ? Long.MIN_VALUE : recent.firstEntry().getValue();
+        long before = fromGenesis || readBack.isEmpty() ? Long.MIN_VALUE : readBack.firstEntry().getValue().sealedAtMillis() + margin;
         SealedState s = new SealedState(chain, recent, window, before);
         s.evictBeyondWindow();
         return s;

@@ -22,6 +22,39 @@ class SealedStateTest {
         return s;
     }
 
+    /** An entry read back whose fact occurred when it was sealed: its publisher's clock in step with the ledger's. */
+    static SealedState.ReadBack inStep(long sealedAt) {
+        return new SealedState.ReadBack(sealedAt, sealedAt);
+    }
+
+    /**
+     * A fact whose publisher's clock ran a minute ahead, read back after a restart: a late copy of it,
+     * once it has left the window, is looked up. Before, it was remembered by its sealing time plus
+     * the margin only, and the copy (which carries the first copy's time) was sealed a second time.
+     */
+    @Test
+    void aFactFromAPublisherAheadIsRememberedByItsOwnTimeAfterARestart() {
+        var readBack = new LinkedHashMap<String, SealedState.ReadBack>();
+        readBack.put("fact-8", inStep(80_000L));
+        readBack.put("fact-9", new SealedState.ReadBack(90_000L, 150_000L));
+        SealedState s = SealedState.recovered(new LedgerChain(10, new byte[32]), readBack, 2);
+        s.chain.append(100_000, new byte[] {1});
+        s.remember("fact-10", 100_000);
+        s.chain.append(100_001, new byte[] {2});
+        s.remember("fact-11", 100_001);
+        s.batchSealed();
+        assertFalse(s.alreadySealed("fact-9"), "it has left the window");
+        assertTrue(s.mayHaveBeenSealedBeforeWindow(150_000), "so a copy of it, occurred at 150,000, is looked up");
+    }
+
+    @Test
+    void theTimeOfAFactReadBackIsItsOwn() {
+        byte[] canonical = dev.orgos.governance.ledger.CanonicalJson.bytes(java.util.Map.of("eventId", "f-1", "occurredAt", 150_000L,
+                "details", java.util.Map.of("occurredAt", "a detail of the same name")));
+        assertEquals(150_000L, ChainRecovery.occurredAt(java.nio.ByteBuffer.wrap(canonical), 90_000L));
+        assertEquals(90_000L, ChainRecovery.occurredAt(java.nio.ByteBuffer.wrap(new byte[] {'{'}), 90_000L), "unreadable: the sealing time");
+    }
+
     @Test
     void whileTheWindowReachesBackToGenesisNoFactCanHaveBeenSealedOutsideIt() {
         SealedState s = sealed(3, 100, 200, 300);
@@ -68,10 +101,10 @@ class SealedStateTest {
     @Test
     void afterARestartTheEntriesReadBackAreKnownBySealingTimeAndTheClockMargin() {
         LedgerChain chain = new LedgerChain(10, new byte[32]); // sequences 0 to 9 sealed; the last 3 read back
-        var sealedAt = new LinkedHashMap<String, Long>();
-        sealedAt.put("fact-7", 70_000L);
-        sealedAt.put("fact-8", 80_000L);
-        sealedAt.put("fact-9", 90_000L);
+        var sealedAt = new LinkedHashMap<String, SealedState.ReadBack>();
+        sealedAt.put("fact-7", inStep(70_000L));
+        sealedAt.put("fact-8", inStep(80_000L));
+        sealedAt.put("fact-9", inStep(90_000L));
         SealedState s = SealedState.recovered(chain, sealedAt, 3);
         assertEquals(7, s.oldestRemembered());
         assertTrue(s.alreadySealed("fact-8"));
@@ -103,9 +136,9 @@ class SealedStateTest {
 
     @Test
     void aLedgerReadBackFromGenesisNeedsNoLookups() {
-        var sealedAt = new LinkedHashMap<String, Long>();
-        sealedAt.put("fact-0", 1_000L);
-        sealedAt.put("fact-1", 2_000L);
+        var sealedAt = new LinkedHashMap<String, SealedState.ReadBack>();
+        sealedAt.put("fact-0", inStep(1_000L));
+        sealedAt.put("fact-1", inStep(2_000L));
         SealedState s = SealedState.recovered(new LedgerChain(2, new byte[32]), sealedAt, 5);
         assertFalse(s.mayHaveBeenSealedBeforeWindow(0));
     }
