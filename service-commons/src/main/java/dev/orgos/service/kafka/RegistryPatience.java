@@ -1,0 +1,110 @@
+package dev.orgos.service.kafka;
+
+import io.smallrye.common.annotation.Identifier;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.kafka.DeserializationFailureHandler;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.net.ConnectException;
+import java.net.SocketException;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.common.header.Headers;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.jboss.logging.Logger;
+
+/**
+ * How a consumer reads a record when the schema registry cannot be reached: it waits for the
+ * registry, rather than take the record for poison.
+ *
+ * <p>The registry's deserializer looks a record's schema up once per schema id and then keeps it.
+ * Until now a lookup that failed because the registry was away (restarting, a network blip, a
+ * request abandoned after {@code orgos.registry.request-timeout-ms}) made the record look
+ * unreadable, and it went to the dead-letter topic: a router restarted while the registry was
+ * down dead-lettered every action until it came back, and none of them was ever decided.
+ *
+ * <p>Now such a failure is tried again, from 200 ms up to every 5 s apart, for at most
+ * {@code orgos.registry.patience} (60 s by default) per outage: once that has passed, later
+ * records fail at once, as before, until a lookup succeeds again. The wait holds the consumer's
+ * poll, so it is bounded well under Kafka's {@code max.poll.interval.ms} (5 minutes), after which
+ * the broker would take the consumer's partitions away. A record that cannot be read for what it
+ * is (not Avro, a schema id the registry does not know) is never waited for.
+ *
+ * <p>Named {@code registry-patience}; a channel uses it with
+ * {@code mp.messaging.incoming.<channel>.value-deserialization-failure-handler=registry-patience}.
+ */
+@ApplicationScoped
+@Identifier("registry-patience")
+public class RegistryPatience implements DeserializationFailureHandler<Object> {
+    private static final Logger LOG = Logger.getLogger(RegistryPatience.class);
+    static final Duration FIRST_PAUSE = Duration.ofMillis(200);
+    static final Duration LONGEST_PAUSE = Duration.ofSeconds(5);
+
+    private final Duration patience;
+
+    /** Since when the registry has been unreachable (epoch ms), or 0 while it answers. */
+    private volatile long unreachableSince;
+
+    public RegistryPatience() {
+        this(ConfigProvider.getConfig().getOptionalValue("orgos.registry.patience", Duration.class).orElse(Duration.ofSeconds(60)));
+    }
+
+    RegistryPatience(Duration patience) {
+        this.patience = patience;
+    }
+
+    @Override
+    public Object decorateDeserialization(Uni<Object> deserialization, String topic, boolean isKey, String deserializer, byte[] data,
+                                          Headers headers) {
+        return deserialization
+                .onFailure(RegistryPatience::unreachable).retry().withBackOff(FIRST_PAUSE, LONGEST_PAUSE).until(e -> waitFor(topic, e))
+                .invoke(() -> answered(topic))
+                .onFailure().recoverWithItem(e -> {
+                    DeserializationFailureHandler.addFailureDetailsToHeaders(deserializer, topic, isKey, headers, data, e);
+                    return null; // the channel's own code dead-letters it with the reason
+                })
+                .await().indefinitely();
+    }
+
+    /** Whether to try again after {@code e}: while the registry has been away for less than the patience. */
+    private boolean waitFor(String topic, Throwable e) {
+        if (!unreachable(e)) {
+            return false;
+        }
+        long now = System.currentTimeMillis();
+        if (unreachableSince == 0) {
+            unreachableSince = now;
+            LOG.warnf("The schema registry cannot be reached to read a record from %s (%s); waiting for it up to %s before such "
+                    + "records are dead-lettered (orgos.registry.patience)", topic, e.getMessage(), patience);
+            return true;
+        }
+        return now - unreachableSince < patience.toMillis();
+    }
+
+    private void answered(String topic) {
+        if (unreachableSince != 0) {
+            LOG.infof("The schema registry answers again; reading %s goes on after %,d ms", topic,
+                    System.currentTimeMillis() - unreachableSince);
+            unreachableSince = 0;
+        }
+    }
+
+    /**
+     * Whether a deserialization failed because the registry could not be reached or did not answer
+     * in time, rather than because of the record: a refused or dropped connection, a timeout, or an
+     * answer of 5xx (the registry up but unwell).
+     */
+    static boolean unreachable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ConnectException || t instanceof SocketException || t instanceof HttpTimeoutException
+                    || t instanceof TimeoutException || t instanceof java.nio.channels.ClosedChannelException
+                    || t instanceof dev.orgos.schema.TimeBoundSchemaResolver.RegistryTimeoutException) {
+                return true;
+            }
+            if (t instanceof com.microsoft.kiota.ApiException api && api.getResponseStatusCode() >= 500) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
