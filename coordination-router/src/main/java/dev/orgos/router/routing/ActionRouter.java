@@ -139,6 +139,33 @@ public class ActionRouter {
         return record.getMetadata(IncomingKafkaRecordMetadata.class).orElseThrow().getOffset();
     }
 
+    /** Whether the operator has been told that the actions topic takes the producers' time (once per process). */
+    private volatile boolean toldOfProducersTime;
+
+    private void warnIfProducersTime(KafkaRecord<String, ?> record) {
+        var type = record.getMetadata(io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata.class)
+                .map(m -> m.getTimestampType()).orElse(org.apache.kafka.common.record.TimestampType.NO_TIMESTAMP_TYPE);
+        String warning = producersTimeWarning(type, dev.orgos.schema.Topics.ACTIONS.topic());
+        if (warning != null) {
+            toldOfProducersTime = true;
+            LOG.warn(warning);
+        }
+    }
+
+    /**
+     * What to tell the operator when an action carries its producer's time: a topic created before it
+     * was made LogAppendTime keeps CreateTime until someone alters it, and until then a worker that
+     * writes the topic directly chooses which budget window its actions are charged to. Null when the
+     * time is the broker's.
+     */
+    static String producersTimeWarning(org.apache.kafka.common.record.TimestampType type, String topic) {
+        return type == org.apache.kafka.common.record.TimestampType.LOG_APPEND_TIME ? null
+                : "Actions on " + topic + " carry their producer's time (" + type + "), not the "
+                + "broker's: a worker that writes the topic directly can date its actions into whichever budget window it likes. "
+                + "Make the topic take the broker's time: kafka-configs --alter --entity-type topics --entity-name "
+                + topic + " --add-config message.timestamp.type=LogAppendTime (docs/operations.md)";
+    }
+
     private void routeOne(KafkaRecord<String, ActionProposed> record, PartitionState state, Delta delta,
                           RoutingTransactions.Outputs tx, RoutingMetrics.Tally tally) {
         String marker = activation(record);
@@ -183,6 +210,9 @@ public class ActionRouter {
         // The broker's time (the actions topic is LogAppendTime), not the producer's: a worker writing the topic
         // directly must not choose which budget window its action falls in.
         Instant at = record.getTimestamp();
+        if (!toldOfProducersTime) {
+            warnIfProducersTime(record);
+        }
         CharterEvaluator evaluator = charters.evaluator(state.charterKey());
         Decision decision = evaluator.evaluate(core, at, state);
         evaluator.chargeBudgets(decision, core, at, (agent, pathway, budget, when, amount) -> {
