@@ -4,6 +4,7 @@ import dev.orgos.governance.ledger.LedgerChain;
 import dev.orgos.schema.AccountabilityFact;
 import dev.orgos.schema.DeadLetter;
 import dev.orgos.schema.Topics;
+import dev.orgos.service.kafka.OtherContracts;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
@@ -176,13 +177,10 @@ public class LedgerWriter {
 
     private void sealOne(KafkaRecord<String, AccountabilityFact> record, SealedState working, Set<String> sealedBefore,
                          io.smallrye.reactive.messaging.kafka.transactions.TransactionalEmitter<SpecificRecord> tx) {
-        // read as Object: the registry's reader makes the class the writer's schema names, so a record of
-        // another contract arrives as that class, and a cast would fail the batch at every retry
-        Object payload = record.getPayload();
+        Object payload = record.getPayload(); // read as Object: see OtherContracts
         if (!(payload instanceof AccountabilityFact fact)) {
-            deadLetter(record, payload == null ? "the record could not be read as an AccountabilityFact"
-                    : "the record is a " + ((org.apache.avro.generic.GenericContainer) payload).getSchema().getFullName()
-                    + ", not an AccountabilityFact", tx);
+            deadLetter(record, payload == null ? OtherContracts.unreadable("an AccountabilityFact", record.getHeaders())
+                    : OtherContracts.notThe("an AccountabilityFact", payload), tx);
             return;
         }
         String refusal = FactMapping.refusal(fact);
@@ -216,16 +214,10 @@ public class LedgerWriter {
 
     private void deadLetter(KafkaRecord<String, AccountabilityFact> record, String reason,
                             io.smallrye.reactive.messaging.kafka.transactions.TransactionalEmitter<SpecificRecord> tx) {
-        var meta = record.getMetadata(IncomingKafkaRecordMetadata.class).orElse(null);
-        var data = record.getHeaders().lastHeader("deserialization-failure-data");
-        var why = record.getHeaders().lastHeader("deserialization-failure-reason");
-        String full = why == null ? reason : reason + ": " + new String(why.value(), StandardCharsets.UTF_8);
-        tx.send(KafkaRecord.of(Topics.DEAD_LETTERS.topic(), record.getKey(), DeadLetter.newBuilder()
-                .setEventId(UUID.randomUUID().toString()).setOccurredAt(clock.instant()).setSource("accountability-ledger")
-                .setSourceTopic(record.getTopic()).setPartition(meta == null ? -1 : meta.getPartition())
-                .setOffset(meta == null ? -1 : meta.getOffset()).setKey(record.getKey()).setReason(full)
-                .setPayload(data == null ? null : ByteBuffer.wrap(data.value())).build()));
-        LOG.warnf("Refused to seal a record from %s (offset %s): %s", record.getTopic(), meta == null ? "?" : meta.getOffset(), full);
+        var meta = record.getMetadata(IncomingKafkaRecordMetadata.class).orElseThrow();
+        tx.send(KafkaRecord.of(Topics.DEAD_LETTERS.topic(), record.getKey(),
+                dev.orgos.service.kafka.DeadLettering.letter("accountability-ledger", meta, reason, clock.instant())));
+        LOG.warnf("Refused to seal a record from %s (offset %d): %s", record.getTopic(), meta.getOffset(), reason);
     }
 
     /** The chain state, read from the ledger topic on first use and after any failure. */

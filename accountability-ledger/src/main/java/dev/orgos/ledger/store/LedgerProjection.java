@@ -30,8 +30,8 @@ public class LedgerProjection {
             if (o instanceof LedgerEntry e) {
                 rows.add(row(e));
             } else {
-                LOG.errorf("The ledger topic holds a record that is not a ledger entry (%s); the database's copy skips it",
-                        o == null ? "unreadable" : ((org.apache.avro.generic.GenericContainer) o).getSchema().getFullName());
+                LOG.errorf("The database's copy skips a record on the ledger topic: %s", o == null
+                        ? "the record could not be read as a LedgerEntry" : dev.orgos.service.kafka.OtherContracts.notThe("a LedgerEntry", o));
             }
         }
         if (rows.isEmpty()) {

@@ -39,6 +39,7 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
+import dev.orgos.service.kafka.OtherContracts;
 import org.jboss.logging.Logger;
 
 /**
@@ -179,13 +180,10 @@ public class ActionRouter {
             }
             return;
         }
-        // read as Object: the registry's reader makes the class the writer's schema names, so a record of another
-        // contract written here (a Verdict, say) arrives as that class, and a cast failed the whole batch, again and again
-        Object payload = record.getPayload();
+        Object payload = record.getPayload(); // read as Object: see OtherContracts
         if (!(payload instanceof ActionProposed action)) {
             DeadLetters.send(tx, record, payload == null ? reasonFromHeaders(record.getHeaders())
-                    : "the record is a " + ((org.apache.avro.generic.GenericContainer) payload).getSchema().getFullName()
-                    + ", not an ActionProposed", clock.instant());
+                    : OtherContracts.notThe("an ActionProposed", payload), clock.instant());
             tally.deadLettered();
             return;
         }
@@ -333,7 +331,6 @@ public class ActionRouter {
 
     private static String reasonFromHeaders(Headers headers) {
         Header h = headers.lastHeader("deserialization-failure-reason");
-        return h == null ? "the record is empty and is not a charter activation marker"
-                : "the record could not be read as an ActionProposed: " + new String(h.value(), StandardCharsets.UTF_8);
+        return h == null ? "the record is empty and is not a charter activation marker" : OtherContracts.unreadable("an ActionProposed", headers);
     }
 }

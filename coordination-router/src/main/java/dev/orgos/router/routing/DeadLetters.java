@@ -18,19 +18,8 @@ final class DeadLetters {
     }
 
     static void send(RoutingTransactions.Outputs tx, KafkaRecord<String, ?> record, String reason, Instant now) {
-        var meta = record.getMetadata(IncomingKafkaRecordMetadata.class).orElse(null);
-        Header data = record.getHeaders().lastHeader("deserialization-failure-data");
-        DeadLetter letter = DeadLetter.newBuilder()
-                .setEventId(UUID.randomUUID().toString())
-                .setOccurredAt(now)
-                .setSource("coordination-router")
-                .setSourceTopic(record.getTopic())
-                .setPartition(meta == null ? -1 : meta.getPartition())
-                .setOffset(meta == null ? -1 : meta.getOffset())
-                .setKey(record.getKey())
-                .setReason(reason)
-                .setPayload(data == null ? null : ByteBuffer.wrap(data.value()))
-                .build();
+        DeadLetter letter = dev.orgos.service.kafka.DeadLettering.letter("coordination-router",
+                record.getMetadata(IncomingKafkaRecordMetadata.class).orElseThrow(), reason, now);
         tx.send(new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.DEAD_LETTERS.topic(), record.getKey(), letter));
         LOG.warnf("Sent record %s-%d@%d to %s: %s", record.getTopic(), letter.getPartition(), letter.getOffset(),
                 Topics.DEAD_LETTERS.topic(), reason);
