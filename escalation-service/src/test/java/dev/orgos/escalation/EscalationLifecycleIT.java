@@ -235,6 +235,18 @@ class EscalationLifecycleIT {
         assertTrue(reason.startsWith("the escalation database refused the request"), reason);
         assertEquals(List.of(), given().auth().oauth2(alice).get("/v1/escalations").then().statusCode(200).extract().jsonPath()
                 .getList("findAll { it.actionId == '" + refused + "' }.id"), "no task for the refused request");
+
+        // an action id too long for its column, and the record's key with it: the letter's own key would not
+        // fit the outbox either, and its refusal stopped intake; it goes under another key, and keeps this one
+        String tooLong = "act-" + "x".repeat(150);
+        kafka.send(Topics.ESCALATION_REQUESTS.topic(), tooLong, raised(tooLong, 1));
+        String next = "act-" + UUID.randomUUID();
+        kafka.send(Topics.ESCALATION_REQUESTS.topic(), tooLong, raised(next, 1));
+        awaitTask(next);
+        var letter = kafka.<dev.orgos.schema.DeadLetter>await(Topics.DEAD_LETTERS.topic(), r -> tooLong.equals(r.value().getKey()),
+                l -> !l.isEmpty(), WAIT).get(0);
+        assertTrue(letter.value().getReason().startsWith("the escalation database refused the request"), letter.value().getReason());
+        assertEquals("unfit-key", letter.key());
     }
 
     /** A task, and the action it is about. */

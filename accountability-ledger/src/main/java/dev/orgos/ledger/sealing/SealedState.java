@@ -27,8 +27,11 @@ import java.util.SequencedMap;
  *
  * <p>The time is compared with times from the same publisher, not with the ledger's clock, except
  * after a restart for the entries before those read back: they are known by the sealing time of
- * the first one read, and a fact sealed by then occurred at the latest a clock margin later by its
- * publisher's clock. Each entry read back is known by the later of its fact's own time (from its
+ * the first one read, on the assumption that a fact sealed by then occurred at the latest a clock
+ * margin later by its publisher's clock. That assumption is what a publisher whose clock runs
+ * further ahead breaks (the writer names such a publisher when its facts arrive): a copy of one of
+ * its facts sealed before the entries read back, arriving after a restart, can still be sealed
+ * twice, and `orgos ledger verify` reports it. Each entry read back is known by the later of its fact's own time (from its
  * canonical bytes) and its sealing time plus the margin: a fact from a publisher whose clock ran
  * further ahead than the margin was remembered by the sealing time alone before, and a copy of it
  * arriving after a restart, once it had left the window, was not looked up and was sealed twice.

@@ -2,6 +2,7 @@ package dev.orgos.escalation.intake;
 
 import dev.orgos.escalation.task.EscalationDesk;
 import dev.orgos.schema.EscalationRaised;
+import dev.orgos.service.kafka.OtherContracts;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
@@ -10,7 +11,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.header.Header;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -29,28 +29,13 @@ public class EscalationIntake {
 
     @Incoming("escalation-requests")
     public Uni<Void> onRequests(KafkaRecordBatch<String, EscalationRaised> batch) {
-        List<KafkaRecord<String, EscalationRaised>> requests = new ArrayList<>();
-        Uni<Void> poison = Uni.createFrom().voidItem();
-        for (KafkaRecord<String, EscalationRaised> r : batch) {
-            // read as Object: the registry's reader makes the class the writer's schema names, so a record of
-            // another contract arrives as that class, and a cast would fail the batch at every retry
-            Object payload = r.getPayload();
-            if (payload instanceof EscalationRaised) {
-                requests.add(r);
-            } else {
-                String reason = payload == null ? "the record could not be read as an EscalationRaised" + failureReason(r)
-                        : "the record is a " + ((org.apache.avro.generic.GenericContainer) payload).getSchema().getFullName()
-                        + ", not an EscalationRaised";
-                poison = poison.chain(() -> desk.deadLetter(metadata(r), reason));
-            }
-        }
-        Uni<Void> work = requests.isEmpty() ? Uni.createFrom().voidItem() : desk.openAll(requests.stream().map(EscalationIntake::request).toList())
-                .onFailure(EscalationIntake::refusedForWhatItHolds).recoverWithUni(e -> oneAtATime(requests, e));
-        // A database hiccup is retried; if it persists the channel stops (health DOWN) rather
-        // than drop an escalation: silence is never consent, and neither is a lost request.
-        Uni<Void> deadLettered = poison;
-        return work.chain(() -> deadLettered)
-                .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(5)).atMost(10)
+        var sorted = OtherContracts.sort(batch, EscalationRaised.class, "an EscalationRaised",
+                (r, reason) -> retried(desk.deadLetter(metadata(r), reason)));
+        List<KafkaRecord<String, EscalationRaised>> requests = sorted.readable();
+        Uni<Void> work = requests.isEmpty() ? Uni.createFrom().voidItem()
+                : retried(desk.openAll(requests.stream().map(EscalationIntake::request).toList()).invoke(() -> refusedInARow.set(0)))
+                        .onFailure(EscalationIntake::refusedForWhatItHolds).recoverWithUni(e -> oneAtATime(requests, e));
+        return work.chain(sorted::deadLetters)
                 .onItem().transformToUni(x -> Uni.createFrom().completionStage(batch.ack()))
                 .onFailure().recoverWithUni(e -> Uni.createFrom().completionStage(batch.nack(e)));
     }
@@ -63,14 +48,40 @@ public class EscalationIntake {
      */
     private Uni<Void> oneAtATime(List<KafkaRecord<String, EscalationRaised>> records, Throwable refusal) {
         LOG.warnf("The database refused a batch of %d escalation request(s) (%s); opening them one at a time", records.size(),
-                refusal.getMessage());
+                refusal(refusal));
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (KafkaRecord<String, EscalationRaised> r : records) {
-            chain = chain.chain(() -> desk.openAll(List.of(request(r))).onFailure(EscalationIntake::refusedForWhatItHolds)
-                    .recoverWithUni(e -> desk.deadLetter(metadata(r), "the escalation database refused the request: " + refusal(e))));
+            chain = chain.chain(() -> retried(desk.openAll(List.of(request(r))).invoke(() -> refusedInARow.set(0)))
+                    .onFailure(EscalationIntake::refusedForWhatItHolds).recoverWithUni(e -> {
+                        if (refusedInARow.incrementAndGet() > MOST_REFUSED_IN_A_ROW) {
+                            LOG.errorf("The database has refused %d escalation requests in a row (%s): that is a fault of its schema "
+                                    + "or of this service, not of the requests. Intake stops here, health DOWN", MOST_REFUSED_IN_A_ROW, refusal(e));
+                            return Uni.createFrom().failure(e);
+                        }
+                        return retried(desk.deadLetter(metadata(r), "the escalation database refused the request: " + refusal(e)));
+                    }));
         }
         return chain;
     }
+
+    /**
+     * A step tried again while its failure is the database's passing trouble (a hiccup, a restart), up
+     * to ten times; after that the failure stands, the batch is nacked and the channel stops (health
+     * DOWN) rather than drop an escalation: silence is never consent, and neither is a lost request.
+     * Each step is retried alone, so that a retry never repeats a dead letter already written.
+     */
+    private static Uni<Void> retried(Uni<Void> step) {
+        return step.onFailure(e -> !refusedForWhatItHolds(e)).retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(5)).atMost(10);
+    }
+
+    /**
+     * Requests the database refused one after another, none taken between them. Records from a faulty
+     * producer are refused one by one; when every request is refused alike, the fault is the database's
+     * schema or this service's statements, and dead-lettering them all would empty intake into the dead
+     * letters: past this many, intake stops instead.
+     */
+    static final int MOST_REFUSED_IN_A_ROW = 20;
+    private final java.util.concurrent.atomic.AtomicInteger refusedInARow = new java.util.concurrent.atomic.AtomicInteger();
 
     /**
      * Whether the database refused a statement for the values it carries (SQLSTATE class 22, a data
@@ -105,11 +116,6 @@ public class EscalationIntake {
 
     private static IncomingKafkaRecordMetadata<?, ?> metadata(KafkaRecord<String, ?> r) {
         return r.getMetadata(IncomingKafkaRecordMetadata.class).orElseThrow();
-    }
-
-    private static String failureReason(KafkaRecord<String, ?> r) {
-        Header why = r.getHeaders().lastHeader("deserialization-failure-reason");
-        return why == null ? "" : ": " + new String(why.value(), StandardCharsets.UTF_8);
     }
 
     private static String traceId(KafkaRecord<String, ?> r) {

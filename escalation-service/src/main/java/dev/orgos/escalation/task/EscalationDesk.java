@@ -250,15 +250,14 @@ public class EscalationDesk {
 
     /** A request this service cannot take is kept on the dead-letter topic, with the reason, and the stream goes on. */
     public Uni<Void> deadLetter(io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata<?, ?> meta, String reason) {
-        var data = meta.getHeaders().lastHeader("deserialization-failure-data");
         LOG.warnf("Sending %s-%d@%d to %s: %s", meta.getTopic(), meta.getPartition(), meta.getOffset(),
                 Topics.DEAD_LETTERS.topic(), reason);
-        var letter = dev.orgos.schema.DeadLetter.newBuilder().setEventId(UUID.randomUUID().toString())
-                .setOccurredAt(clock.instant()).setSource(config.source()).setSourceTopic(meta.getTopic())
-                .setPartition(meta.getPartition()).setOffset(meta.getOffset())
-                .setKey(meta.getKey() == null ? null : meta.getKey().toString()).setReason(reason)
-                .setPayload(data == null ? null : java.nio.ByteBuffer.wrap(data.value())).build();
-        String key = meta.getKey() == null ? "unknown" : meta.getKey().toString();
+        var letter = dev.orgos.service.kafka.DeadLettering.letter(config.source(), meta, reason, clock.instant());
+        String original = meta.getKey() == null ? "unknown" : meta.getKey().toString();
+        // The outbox holds the key in a column of 128 characters, and PostgreSQL's text no NUL: a key that does
+        // not fit (perhaps why the request was refused) would have its letter refused too, and intake stop. The
+        // letter keeps it whole.
+        String key = original.length() > 128 || original.indexOf('\0') >= 0 ? "unfit-key" : original;
         return committed(() -> outbox.add(Topics.DEAD_LETTERS, key, letter, null));
     }
 
@@ -304,7 +303,7 @@ public class EscalationDesk {
      * deadline to acknowledge must not move the task up the chain "because nobody acknowledged it".
      */
     public Uni<Outcome> approve(UUID id, Caller caller, String reason) {
-        // whether this approval is what acknowledged the task (set by the try that committed): timed as an acknowledgement
+        // whether this approval is what acknowledged the task: then it is timed as an acknowledgement too
         java.util.concurrent.atomic.AtomicBoolean acknowledging = new java.util.concurrent.atomic.AtomicBoolean();
         return act(id, caller, "approve", t -> TaskApproval.<TaskApproval>list("taskId", t.id).chain(approvals -> {
             acknowledging.set(false);

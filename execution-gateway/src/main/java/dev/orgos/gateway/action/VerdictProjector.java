@@ -3,6 +3,7 @@ package dev.orgos.gateway.action;
 import dev.orgos.schema.DeadLetter;
 import dev.orgos.schema.Topics;
 import dev.orgos.schema.Verdict;
+import dev.orgos.service.kafka.OtherContracts;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
@@ -12,10 +13,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import io.vertx.pgclient.PgException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -60,25 +59,12 @@ public class VerdictProjector {
      */
     @Incoming("verdicts")
     public Uni<Void> onVerdicts(KafkaRecordBatch<String, Verdict> batch) {
-        List<KafkaRecord<String, Verdict>> verdicts = new ArrayList<>();
-        Uni<Void> poison = Uni.createFrom().voidItem();
-        for (KafkaRecord<String, Verdict> r : batch) {
-            // read as Object: the registry's reader makes the class the writer's schema names, so a record of
-            // another contract arrives as that class, and a cast would fail the batch at every try
-            Object payload = r.getPayload();
-            if (payload instanceof Verdict) {
-                verdicts.add(r);
-            } else {
-                String reason = payload == null ? "the record could not be read as a Verdict" + failureReason(r)
-                        : "the record is a " + ((org.apache.avro.generic.GenericContainer) payload).getSchema().getFullName() + ", not a Verdict";
-                poison = poison.chain(() -> deadLetter(r, reason));
-            }
-        }
+        var sorted = OtherContracts.sort(batch, Verdict.class, "a Verdict", this::deadLetter);
+        List<KafkaRecord<String, Verdict>> verdicts = sorted.readable();
         LOG.debugf("Applying %d verdicts", verdicts.size());
         Uni<Void> applied = verdicts.isEmpty() ? Uni.createFrom().voidItem()
-                : apply(verdicts).onFailure(VerdictProjector::refusedForWhatItHolds).recoverWithUni(e -> oneAtATime(verdicts, e));
-        Uni<Void> deadLettered = poison;
-        return applied.chain(() -> deadLettered)
+                : apply(verdicts).invoke(() -> refusedInARow.set(0)).onFailure(VerdictProjector::refusedForWhatItHolds).recoverWithUni(e -> oneAtATime(verdicts, e));
+        return applied.chain(sorted::deadLetters)
                 .chain(() -> Uni.createFrom().completionStage(batch.ack()))
                 .onFailure().recoverWithUni(e -> Uni.createFrom().completionStage(batch.nack(e)));
     }
@@ -109,23 +95,47 @@ public class VerdictProjector {
         LOG.warnf("The database refused a batch of %d verdict(s) (%s); applying them one at a time", records.size(), refusal.getMessage());
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (KafkaRecord<String, Verdict> r : records) {
-            chain = chain.chain(() -> apply(List.of(r)).onFailure(VerdictProjector::refusedForWhatItHolds)
-                    .recoverWithUni(e -> deadLetter(r, "the gateway's database refused the verdict: " + e.getMessage())));
+            chain = chain.chain(() -> apply(List.of(r)).invoke(() -> refusedInARow.set(0)).onFailure(VerdictProjector::refusedForWhatItHolds)
+                    .recoverWithUni(e -> {
+                        if (refusedInARow.incrementAndGet() > MOST_REFUSED_IN_A_ROW) {
+                            LOG.errorf("The database has refused %d verdicts in a row (%s): that is a fault of its schema or of this "
+                                    + "service, not of the verdicts. This replica stops applying verdicts, health DOWN", MOST_REFUSED_IN_A_ROW,
+                                    e.getMessage());
+                            return Uni.createFrom().failure(e);
+                        }
+                        return deadLetter(r, "the gateway's database refused the verdict: " + e.getMessage());
+                    }));
         }
         return chain;
     }
 
+    /**
+     * Verdicts the database refused one after another, none applied between them. A faulty producer's
+     * verdicts are refused one by one; when every verdict is refused alike, the fault is the database's
+     * schema or this service's statement, and dead-lettering them all would empty the verdicts into the
+     * dead letters: past this many, the stream stops instead.
+     */
+    static final int MOST_REFUSED_IN_A_ROW = 20;
+    private final AtomicInteger refusedInARow = new AtomicInteger();
+
     private Uni<Void> deadLetter(KafkaRecord<String, Verdict> r, String reason) {
         var meta = r.getMetadata(IncomingKafkaRecordMetadata.class).orElseThrow();
-        var data = r.getHeaders().lastHeader("deserialization-failure-data");
         LOG.warnf("Sending %s-%d@%d to %s: %s", meta.getTopic(), meta.getPartition(), meta.getOffset(), Topics.DEAD_LETTERS.topic(), reason);
-        DeadLetter letter = DeadLetter.newBuilder().setEventId(UUID.randomUUID().toString()).setOccurredAt(Instant.now())
-                .setSource("execution-gateway").setSourceTopic(meta.getTopic()).setPartition(meta.getPartition())
-                .setOffset(meta.getOffset()).setKey(r.getKey()).setReason(reason)
-                .setPayload(data == null ? null : ByteBuffer.wrap(data.value())).build();
-        // the broker away: the letter waits, and the verdicts behind it, rather than the channel stopping
+        DeadLetter letter = dev.orgos.service.kafka.DeadLettering.letter("execution-gateway", meta, reason, Instant.now());
+        // the broker or the registry away: the letter waits, and the verdicts behind it, rather than the channel
+        // stopping; a letter the broker refuses for itself fails the batch (nack: the channel stops, health DOWN)
         return Uni.createFrom().deferred(() -> deadLetters.sendMessage(KafkaRecord.of(Topics.DEAD_LETTERS.topic(), r.getKey(), letter)))
-                .onFailure().retry().withBackOff(FIRST_PAUSE, LONGEST_PAUSE).indefinitely();
+                .onFailure(VerdictProjector::worthRetrying).retry().withBackOff(FIRST_PAUSE, LONGEST_PAUSE).indefinitely();
+    }
+
+    /** Whether a failed send may succeed when tried again: Kafka says so, or the registry was away. */
+    static boolean worthRetrying(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof org.apache.kafka.common.errors.RetriableException) {
+                return true;
+            }
+        }
+        return dev.orgos.service.kafka.RegistryPatience.unreachable(e);
     }
 
     /**
@@ -137,11 +147,6 @@ public class VerdictProjector {
     static boolean refusedForWhatItHolds(Throwable e) {
         return e instanceof PgException pg && pg.getSqlState() != null
                 && (pg.getSqlState().startsWith("22") || pg.getSqlState().startsWith("23"));
-    }
-
-    private static String failureReason(KafkaRecord<String, ?> r) {
-        var why = r.getHeaders().lastHeader("deserialization-failure-reason");
-        return why == null ? "" : ": " + new String(why.value(), StandardCharsets.UTF_8);
     }
 
     /**

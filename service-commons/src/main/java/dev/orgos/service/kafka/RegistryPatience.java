@@ -24,11 +24,15 @@ import org.jboss.logging.Logger;
  * down dead-lettered every action until it came back, and none of them was ever decided.
  *
  * <p>Now such a failure is tried again, from 200 ms up to every 5 s apart, for at most
- * {@code orgos.registry.patience} (60 s by default) per outage: once that has passed, later
- * records fail at once, as before, until a lookup succeeds again. The wait holds the consumer's
- * poll, so it is bounded well under Kafka's {@code max.poll.interval.ms} (5 minutes), after which
- * the broker would take the consumer's partitions away. A record that cannot be read for what it
- * is (not Avro, a schema id the registry does not know) is never waited for.
+ * {@code orgos.registry.patience} (60 s by default) from the first failure of an outage. If the
+ * registry still does not answer, the record is not dead-lettered either: the handler fails, which
+ * stops the channel with its health DOWN and nothing committed past the record, so that the
+ * orchestrator restarts the service and the record is read again once the registry answers. The
+ * wait holds the consumer's poll: the patience plus one lookup's own tries (each bounded by
+ * {@code orgos.registry.request-timeout-ms}) stays under Kafka's {@code max.poll.interval.ms}
+ * (5 minutes), after which the broker would take the consumer's partitions away. A record that
+ * cannot be read for what it is (not Avro, a schema id the registry does not know) is never waited
+ * for: it goes to the channel's code, which dead-letters it.
  *
  * <p>Named {@code registry-patience}; a channel uses it with
  * {@code mp.messaging.incoming.<channel>.value-deserialization-failure-handler=registry-patience}.
@@ -56,14 +60,32 @@ public class RegistryPatience implements DeserializationFailureHandler<Object> {
     @Override
     public Object decorateDeserialization(Uni<Object> deserialization, String topic, boolean isKey, String deserializer, byte[] data,
                                           Headers headers) {
+        // whether this record's lookup failed: only then does its success say the registry is back (a record
+        // whose schema the deserializer already holds succeeds without asking it)
+        java.util.concurrent.atomic.AtomicBoolean waited = new java.util.concurrent.atomic.AtomicBoolean();
         return deserialization
+                .onFailure(RegistryPatience::unreachable).invoke(() -> waited.set(true))
                 .onFailure(RegistryPatience::unreachable).retry().withBackOff(FIRST_PAUSE, LONGEST_PAUSE).until(e -> waitFor(topic, e))
-                .invoke(() -> answered(topic))
-                .onFailure().recoverWithItem(e -> {
+                .invoke(() -> {
+                    if (waited.get()) {
+                        answered(topic);
+                    }
+                })
+                .onFailure(e -> !unreachable(e)).recoverWithItem(e -> {
                     DeserializationFailureHandler.addFailureDetailsToHeaders(deserializer, topic, isKey, headers, data, e);
                     return null; // the channel's own code dead-letters it with the reason
                 })
+                .onFailure().transform(e -> new RegistryUnreachableException("The schema registry has not answered for " + patience
+                        + " (orgos.registry.patience): records of " + topic + " cannot be read. Consuming them stops here, health "
+                        + "DOWN; nothing past the last committed offset is lost, and a restart reads on once the registry answers", e))
                 .await().indefinitely();
+    }
+
+    /** The registry did not come back within the patience: the channel stops rather than take its records for poison. */
+    public static final class RegistryUnreachableException extends RuntimeException {
+        RegistryUnreachableException(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 
     /** Whether to try again after {@code e}: while the registry has been away for less than the patience. */
@@ -74,8 +96,8 @@ public class RegistryPatience implements DeserializationFailureHandler<Object> {
         long now = System.currentTimeMillis();
         if (unreachableSince == 0) {
             unreachableSince = now;
-            LOG.warnf("The schema registry cannot be reached to read a record from %s (%s); waiting for it up to %s before such "
-                    + "records are dead-lettered (orgos.registry.patience)", topic, e.getMessage(), patience);
+            LOG.warnf("The schema registry cannot be reached to read a record from %s (%s); waiting for it up to %s before this "
+                    + "channel stops (orgos.registry.patience)", topic, e.getMessage(), patience);
             return true;
         }
         return now - unreachableSince < patience.toMillis();
@@ -94,14 +116,31 @@ public class RegistryPatience implements DeserializationFailureHandler<Object> {
      * in time, rather than because of the record: a refused or dropped connection, a timeout, or an
      * answer of 5xx (the registry up but unwell).
      */
-    static boolean unreachable(Throwable e) {
+    public static boolean unreachable(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof RegistryUnreachableException) {
+                return false; // the patience has run out: nothing more to wait for
+            }
             if (t instanceof ConnectException || t instanceof SocketException || t instanceof HttpTimeoutException
                     || t instanceof TimeoutException || t instanceof java.nio.channels.ClosedChannelException
-                    || t instanceof dev.orgos.schema.TimeBoundSchemaResolver.RegistryTimeoutException) {
+                    || t instanceof dev.orgos.schema.TimeBoundSchemaResolver.RegistryTimeoutException
+                    || t instanceof java.io.IOException && thrownByTheHttpClient(t)) {
                 return true;
             }
             if (t instanceof com.microsoft.kiota.ApiException api && api.getResponseStatusCode() >= 500) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * An I/O failure of the JDK's HTTP client (the registry's connection dropped mid-answer while it
+     * restarts, say), not of reading the record's own bytes, which is an I/O failure too.
+     */
+    private static boolean thrownByTheHttpClient(Throwable t) {
+        for (StackTraceElement frame : t.getStackTrace()) {
+            if (frame.getClassName().startsWith("jdk.internal.net.http.") || frame.getClassName().startsWith("java.net.http.")) {
                 return true;
             }
         }
