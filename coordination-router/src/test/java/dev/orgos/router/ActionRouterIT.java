@@ -328,6 +328,23 @@ class ActionRouterIT {
     }
 
     @Test
+    void anActionTooLargeToCarryIsDeadLetteredAndTheStreamGoesOn() {
+        String large = "act-" + UUID.randomUUID();
+        ActionProposed bulky = refund(large, 10);
+        bulky.setParameters(Map.of("orderId", "o-1", "notes", "x".repeat(300_000)));
+        kafka.send(Topics.ACTIONS.topic(), "refund-bot", bulky);
+        String id = "act-" + UUID.randomUUID();
+        kafka.send(Topics.ACTIONS.topic(), "refund-bot", refund(id, 10));
+
+        DeadLetter letter = kafka.<DeadLetter>await(Topics.DEAD_LETTERS.topic(), r -> "refund-bot".equals(r.key())
+                && r.value().getReason().contains("bytes, more than the 262,144 an action may"), l -> !l.isEmpty(), WAIT).get(0).value();
+        assertTrue(letter.getReason().startsWith("the action takes 300,"), letter.getReason());
+        kafka.<RoutingDecision>await(Topics.DECISIONS.topic(), r -> r.value().getActionId().equals(id), l -> !l.isEmpty(), WAIT);
+        assertTrue(kafka.<RoutingDecision>readAll(Topics.DECISIONS.topic(), r -> r.value().getActionId().equals(large)).isEmpty(),
+                "the large one is not decided");
+    }
+
+    @Test
     void actionThatBreaksTheContractIsDeadLetteredNamingTheField() {
         String id = "act-" + UUID.randomUUID();
         ActionProposed bad = refund(id, 10);

@@ -140,6 +140,19 @@ public class ActionRouter {
         return record.getMetadata(IncomingKafkaRecordMetadata.class).orElseThrow().getOffset();
     }
 
+    /**
+     * The most bytes an action record may take. Its escalation request carries it whole, a few hundred
+     * bytes larger: an action near Kafka's 1 MiB limit (which a worker writing the topic directly can
+     * send; the gateway takes bodies of 64 KiB) made a request the broker refuses, the routing
+     * transaction failed at every try, and every action behind it in its partition waited for ever.
+     */
+    static final int LARGEST_ACTION = 256 * 1024;
+
+    static String tooLarge(int bytes) {
+        return String.format(java.util.Locale.ROOT, "the action takes %,d bytes, more than the %,d an action may: its escalation "
+                + "carries it whole, and a record the broker refuses would stop routing behind it", bytes, LARGEST_ACTION);
+    }
+
     /** Whether the operator has been told that the actions topic takes the producers' time (once per process). */
     private volatile boolean toldOfProducersTime;
 
@@ -184,6 +197,13 @@ public class ActionRouter {
         if (!(payload instanceof ActionProposed action)) {
             DeadLetters.send(tx, record, payload == null ? reasonFromHeaders(record.getHeaders())
                     : OtherContracts.notThe("an ActionProposed", payload), clock.instant());
+            tally.deadLettered();
+            return;
+        }
+        int size = record.getMetadata(io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata.class)
+                .map(m -> m.getRecord().serializedValueSize()).orElse(-1);
+        if (size > LARGEST_ACTION) {
+            DeadLetters.send(tx, record, tooLarge(size), clock.instant());
             tally.deadLettered();
             return;
         }
