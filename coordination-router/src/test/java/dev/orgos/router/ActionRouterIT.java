@@ -337,8 +337,9 @@ class ActionRouterIT {
         kafka.send(Topics.ACTIONS.topic(), "refund-bot", refund(id, 10));
 
         DeadLetter letter = kafka.<DeadLetter>await(Topics.DEAD_LETTERS.topic(), r -> "refund-bot".equals(r.key())
-                && r.value().getReason().contains("bytes, more than the 262,144 an action may"), l -> !l.isEmpty(), WAIT).get(0).value();
-        assertTrue(letter.getReason().startsWith("the action takes 300,"), letter.getReason());
+                && r.value().getReason().contains("more than the 262,144 an action may"), l -> !l.isEmpty(), WAIT).get(0).value();
+        assertTrue(letter.getReason().startsWith("the action takes 300,") && letter.getReason().contains("with its key and headers"),
+                letter.getReason());
         kafka.<RoutingDecision>await(Topics.DECISIONS.topic(), r -> r.value().getActionId().equals(id), l -> !l.isEmpty(), WAIT);
         assertTrue(kafka.<RoutingDecision>readAll(Topics.DECISIONS.topic(), r -> r.value().getActionId().equals(large)).isEmpty(),
                 "the large one is not decided");

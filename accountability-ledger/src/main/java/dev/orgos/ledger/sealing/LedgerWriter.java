@@ -2,7 +2,6 @@ package dev.orgos.ledger.sealing;
 
 import dev.orgos.governance.ledger.LedgerChain;
 import dev.orgos.schema.AccountabilityFact;
-import dev.orgos.schema.DeadLetter;
 import dev.orgos.schema.Topics;
 import dev.orgos.service.kafka.OtherContracts;
 import io.smallrye.mutiny.Uni;
@@ -13,12 +12,9 @@ import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import io.smallrye.reactive.messaging.kafka.transactions.KafkaTransactions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.HashSet;
 import java.util.Set;
-import java.util.UUID;
 import org.apache.avro.specific.SpecificRecord;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -215,8 +211,8 @@ public class LedgerWriter {
     private void deadLetter(KafkaRecord<String, AccountabilityFact> record, String reason,
                             io.smallrye.reactive.messaging.kafka.transactions.TransactionalEmitter<SpecificRecord> tx) {
         var meta = record.getMetadata(IncomingKafkaRecordMetadata.class).orElseThrow();
-        tx.send(KafkaRecord.of(Topics.DEAD_LETTERS.topic(), record.getKey(),
-                dev.orgos.service.kafka.DeadLettering.letter("accountability-ledger", meta, reason, clock.instant())));
+        var letter = dev.orgos.service.kafka.DeadLettering.letter("accountability-ledger", meta, reason, clock.instant());
+        tx.send(KafkaRecord.of(Topics.DEAD_LETTERS.topic(), letter.getKey(), letter));
         LOG.warnf("Refused to seal a record from %s (offset %d): %s", record.getTopic(), meta.getOffset(), reason);
     }
 

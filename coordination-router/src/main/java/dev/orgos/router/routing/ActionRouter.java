@@ -148,8 +148,17 @@ public class ActionRouter {
      */
     static final int LARGEST_ACTION = 256 * 1024;
 
+    /** The value, the key and the headers (the trace's go on to every output): what the outputs carry of it. */
+    static int recordSize(org.apache.kafka.clients.consumer.ConsumerRecord<?, ?> r) {
+        int size = Math.max(0, r.serializedValueSize()) + Math.max(0, r.serializedKeySize());
+        for (var h : r.headers()) {
+            size += h.key().length() + (h.value() == null ? 0 : h.value().length);
+        }
+        return size;
+    }
+
     static String tooLarge(int bytes) {
-        return String.format(java.util.Locale.ROOT, "the action takes %,d bytes, more than the %,d an action may: its escalation "
+        return String.format(java.util.Locale.ROOT, "the action takes %,d bytes with its key and headers, more than the %,d an action may: its escalation "
                 + "carries it whole, and a record the broker refuses would stop routing behind it", bytes, LARGEST_ACTION);
     }
 
@@ -201,7 +210,7 @@ public class ActionRouter {
             return;
         }
         int size = record.getMetadata(io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata.class)
-                .map(m -> m.getRecord().serializedValueSize()).orElse(-1);
+                .map(m -> recordSize(m.getRecord())).orElse(-1);
         if (size > LARGEST_ACTION) {
             DeadLetters.send(tx, record, tooLarge(size), clock.instant());
             tally.deadLettered();

@@ -53,10 +53,11 @@ public class EscalationIntake {
         for (KafkaRecord<String, EscalationRaised> r : records) {
             chain = chain.chain(() -> retried(desk.openAll(List.of(request(r))).invoke(() -> refusedInARow.set(0)))
                     .onFailure(EscalationIntake::refusedForWhatItHolds).recoverWithUni(e -> {
-                        if (refusedInARow.incrementAndGet() > MOST_REFUSED_IN_A_ROW) {
-                            LOG.errorf("The database has refused %d escalation requests in a row (%s): that is a fault of its schema "
-                                    + "or of this service, not of the requests. Intake stops here, health DOWN", MOST_REFUSED_IN_A_ROW, refusal(e));
-                            return Uni.createFrom().failure(e);
+                        if (refusedInARow.incrementAndGet() == REFUSED_IN_A_ROW_TO_SAY) {
+                            LOG.errorf("The database has refused %d escalation requests in a row, the last for: %s. A faulty producer "
+                                    + "of requests, or, if every request is refused alike, a fault of the database's schema or of this "
+                                    + "service: the refused requests are on %s, each naming its offset, to be sent again once mended",
+                                    REFUSED_IN_A_ROW_TO_SAY, refusal(e), dev.orgos.schema.Topics.DEAD_LETTERS.topic());
                         }
                         return retried(desk.deadLetter(metadata(r), "the escalation database refused the request: " + refusal(e)));
                     }));
@@ -75,12 +76,12 @@ public class EscalationIntake {
     }
 
     /**
-     * Requests the database refused one after another, none taken between them. Records from a faulty
-     * producer are refused one by one; when every request is refused alike, the fault is the database's
-     * schema or this service's statements, and dead-lettering them all would empty intake into the dead
-     * letters: past this many, intake stops instead.
+     * Requests the database refused one after another, none taken between them, after which an operator
+     * is told. A faulty producer's records are refused one by one, and stopping intake for them would
+     * let one producer stop every escalation; but when every request is refused alike (a migration that
+     * broke the table), dead-lettering them all is what happens, and someone must know.
      */
-    static final int MOST_REFUSED_IN_A_ROW = 20;
+    static final int REFUSED_IN_A_ROW_TO_SAY = 20;
     private final java.util.concurrent.atomic.AtomicInteger refusedInARow = new java.util.concurrent.atomic.AtomicInteger();
 
     /**

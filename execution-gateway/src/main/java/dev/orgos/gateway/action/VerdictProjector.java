@@ -12,11 +12,9 @@ import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import io.vertx.pgclient.PgException;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -97,11 +95,11 @@ public class VerdictProjector {
         for (KafkaRecord<String, Verdict> r : records) {
             chain = chain.chain(() -> apply(List.of(r)).invoke(() -> refusedInARow.set(0)).onFailure(VerdictProjector::refusedForWhatItHolds)
                     .recoverWithUni(e -> {
-                        if (refusedInARow.incrementAndGet() > MOST_REFUSED_IN_A_ROW) {
-                            LOG.errorf("The database has refused %d verdicts in a row (%s): that is a fault of its schema or of this "
-                                    + "service, not of the verdicts. This replica stops applying verdicts, health DOWN", MOST_REFUSED_IN_A_ROW,
-                                    e.getMessage());
-                            return Uni.createFrom().failure(e);
+                        if (refusedInARow.incrementAndGet() == REFUSED_IN_A_ROW_TO_SAY) {
+                            LOG.errorf("The database has refused %d verdicts in a row, the last for: %s. A faulty producer of "
+                                    + "verdicts, or, if every verdict is refused alike, a fault of the database's schema or of this service: "
+                                    + "the refused verdicts are on %s, each naming its offset, to be sent again once mended",
+                                    REFUSED_IN_A_ROW_TO_SAY, e.getMessage(), Topics.DEAD_LETTERS.topic());
                         }
                         return deadLetter(r, "the gateway's database refused the verdict: " + e.getMessage());
                     }));
@@ -110,12 +108,12 @@ public class VerdictProjector {
     }
 
     /**
-     * Verdicts the database refused one after another, none applied between them. A faulty producer's
-     * verdicts are refused one by one; when every verdict is refused alike, the fault is the database's
-     * schema or this service's statement, and dead-lettering them all would empty the verdicts into the
-     * dead letters: past this many, the stream stops instead.
+     * Verdicts the database refused one after another, none applied between them, after which an operator
+     * is told. A faulty producer's verdicts are refused one by one, and stopping for them would let one
+     * producer stop every replica's verdicts; but when every verdict is refused alike (a migration that
+     * broke the table), dead-lettering them all is what happens, and someone must know.
      */
-    static final int MOST_REFUSED_IN_A_ROW = 20;
+    static final int REFUSED_IN_A_ROW_TO_SAY = 20;
     private final AtomicInteger refusedInARow = new AtomicInteger();
 
     private Uni<Void> deadLetter(KafkaRecord<String, Verdict> r, String reason) {
@@ -124,7 +122,7 @@ public class VerdictProjector {
         DeadLetter letter = dev.orgos.service.kafka.DeadLettering.letter("execution-gateway", meta, reason, Instant.now());
         // the broker or the registry away: the letter waits, and the verdicts behind it, rather than the channel
         // stopping; a letter the broker refuses for itself fails the batch (nack: the channel stops, health DOWN)
-        return Uni.createFrom().deferred(() -> deadLetters.sendMessage(KafkaRecord.of(Topics.DEAD_LETTERS.topic(), r.getKey(), letter)))
+        return Uni.createFrom().deferred(() -> deadLetters.sendMessage(KafkaRecord.of(Topics.DEAD_LETTERS.topic(), letter.getKey(), letter)))
                 .onFailure(VerdictProjector::worthRetrying).retry().withBackOff(FIRST_PAUSE, LONGEST_PAUSE).indefinitely();
     }
 

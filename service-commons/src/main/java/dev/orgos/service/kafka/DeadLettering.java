@@ -20,15 +20,29 @@ public final class DeadLettering {
      */
     public static final int LONGEST_PAYLOAD = 256 * 1024;
 
-    /** The letter for the record at {@code meta}, from {@code source}, with why it is not processed. */
+    /** The most characters of the record's key, and of the reason, a letter keeps: with the payload, it stays a record the broker takes. */
+    public static final int LONGEST_TEXT = 1024;
+
+    /**
+     * The letter for the record at {@code meta}, from {@code source}, with why it is not processed. Its
+     * event id is derived from the record's place, so that a letter written again for the same record
+     * (a retry, a restart) is known as the same letter.
+     */
     public static DeadLetter letter(String source, IncomingKafkaRecordMetadata<?, ?> meta, String reason, Instant now) {
         Header data = meta.getHeaders().lastHeader(DeserializationFailureHandler.DESERIALIZATION_FAILURE_DATA);
         boolean keep = data != null && data.value() != null && data.value().length <= LONGEST_PAYLOAD;
         String why = data != null && data.value() != null && !keep
                 ? reason + " (its " + data.value().length + " bytes are not copied here: read them at the offset)" : reason;
-        return DeadLetter.newBuilder().setEventId(UUID.randomUUID().toString()).setOccurredAt(now).setSource(source)
+        String place = source + " " + meta.getTopic() + "-" + meta.getPartition() + "@" + meta.getOffset();
+        return DeadLetter.newBuilder().setEventId(UUID.nameUUIDFromBytes(place.getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString())
+                .setOccurredAt(now).setSource(source)
                 .setSourceTopic(meta.getTopic()).setPartition(meta.getPartition()).setOffset(meta.getOffset())
-                .setKey(meta.getKey() == null ? null : meta.getKey().toString()).setReason(why)
+                .setKey(meta.getKey() == null ? null : bounded(meta.getKey().toString())).setReason(bounded(why))
                 .setPayload(keep ? ByteBuffer.wrap(data.value()) : null).build();
+    }
+
+    /** {@code text}, or its first {@link #LONGEST_TEXT} characters and how long it was. */
+    static String bounded(String text) {
+        return text.length() <= LONGEST_TEXT ? text : text.substring(0, LONGEST_TEXT) + "... (" + text.length() + " characters)";
     }
 }

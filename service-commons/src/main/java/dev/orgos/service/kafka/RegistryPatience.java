@@ -53,32 +53,53 @@ public class RegistryPatience implements DeserializationFailureHandler<Object> {
         this(ConfigProvider.getConfig().getOptionalValue("orgos.registry.patience", Duration.class).orElse(Duration.ofSeconds(60)));
     }
 
-    RegistryPatience(Duration patience) {
+    public RegistryPatience(Duration patience) {
         this.patience = patience;
     }
 
     @Override
     public Object decorateDeserialization(Uni<Object> deserialization, String topic, boolean isKey, String deserializer, byte[] data,
                                           Headers headers) {
-        // whether this record's lookup failed: only then does its success say the registry is back (a record
-        // whose schema the deserializer already holds succeeds without asking it)
-        java.util.concurrent.atomic.AtomicBoolean waited = new java.util.concurrent.atomic.AtomicBoolean();
+        try {
+            // every record comes this way: read at once, with no retry pipeline built for it
+            return deserialization.await().indefinitely();
+        } catch (RuntimeException e) {
+            if (!unreachable(e)) {
+                return unreadable(e, topic, isKey, deserializer, data, headers);
+            }
+            return waitingForTheRegistry(deserialization, e, topic, isKey, deserializer, data, headers);
+        }
+    }
+
+    /** The record's own fault: marked with the reason, and the channel's own code dead-letters it. */
+    private static Object unreadable(Throwable e, String topic, boolean isKey, String deserializer, byte[] data, Headers headers) {
+        DeserializationFailureHandler.addFailureDetailsToHeaders(deserializer, topic, isKey, headers, data, e);
+        return null;
+    }
+
+    /** The lookup failed because the registry is away: tried again until it answers or the patience runs out. */
+    private Object waitingForTheRegistry(Uni<Object> deserialization, RuntimeException first, String topic, boolean isKey,
+                                         String deserializer, byte[] data, Headers headers) {
+        if (!waitFor(topic, first)) {
+            throw stopped(topic, first);
+        }
         return deserialization
-                .onFailure(RegistryPatience::unreachable).invoke(() -> waited.set(true))
                 .onFailure(RegistryPatience::unreachable).retry().withBackOff(FIRST_PAUSE, LONGEST_PAUSE).until(e -> waitFor(topic, e))
-                .invoke(() -> {
-                    if (waited.get()) {
-                        answered(topic);
-                    }
-                })
+                // this record's lookup failed before, so its success says the registry is back (one read from the
+                // deserializer's cache says nothing: it does not ask the registry)
+                .invoke(() -> answered(topic))
                 .onFailure(e -> !unreachable(e)).recoverWithItem(e -> {
-                    DeserializationFailureHandler.addFailureDetailsToHeaders(deserializer, topic, isKey, headers, data, e);
-                    return null; // the channel's own code dead-letters it with the reason
+                    answered(topic); // it answered, if only to say the record is not for it (a schema id it does not know)
+                    return unreadable(e, topic, isKey, deserializer, data, headers);
                 })
-                .onFailure().transform(e -> new RegistryUnreachableException("The schema registry has not answered for " + patience
-                        + " (orgos.registry.patience): records of " + topic + " cannot be read. Consuming them stops here, health "
-                        + "DOWN; nothing past the last committed offset is lost, and a restart reads on once the registry answers", e))
+                .onFailure().transform(e -> stopped(topic, e))
                 .await().indefinitely();
+    }
+
+    private RegistryUnreachableException stopped(String topic, Throwable e) {
+        return new RegistryUnreachableException("The schema registry has not answered for " + patience + " (orgos.registry.patience): "
+                + "records of " + topic + " cannot be read. Consuming them stops here, health DOWN; nothing past the last committed "
+                + "offset is lost, and a restart reads on once the registry answers", e);
     }
 
     /** The registry did not come back within the patience: the channel stops rather than take its records for poison. */
@@ -114,8 +135,16 @@ public class RegistryPatience implements DeserializationFailureHandler<Object> {
     /**
      * Whether a deserialization failed because the registry could not be reached or did not answer
      * in time, rather than because of the record: a refused or dropped connection, a timeout, or an
-     * answer of 5xx (the registry up but unwell).
+     * answer that it is busy or out of reach ({@link #WAITED_FOR}).
      */
+    /**
+     * Answers that say the registry is busy or behind a proxy that cannot reach it: a timeout (408),
+     * too many requests (429), a bad gateway (502), unavailable (503), a gateway timeout (504). Not any
+     * 500: one that the record's own schema or id causes would come back every time, and the channel
+     * would stop over one record at every restart.
+     */
+    private static final java.util.Set<Integer> WAITED_FOR = java.util.Set.of(408, 429, 502, 503, 504);
+
     public static boolean unreachable(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof RegistryUnreachableException) {
@@ -127,7 +156,7 @@ public class RegistryPatience implements DeserializationFailureHandler<Object> {
                     || t instanceof java.io.IOException && thrownByTheHttpClient(t)) {
                 return true;
             }
-            if (t instanceof com.microsoft.kiota.ApiException api && api.getResponseStatusCode() >= 500) {
+            if (t instanceof com.microsoft.kiota.ApiException api && WAITED_FOR.contains(api.getResponseStatusCode())) {
                 return true;
             }
         }
