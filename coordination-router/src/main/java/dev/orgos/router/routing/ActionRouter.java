@@ -13,6 +13,7 @@ import dev.orgos.schema.ActionProposed;
 import dev.orgos.schema.BudgetCharge;
 import dev.orgos.schema.RouterStateDelta;
 import dev.orgos.schema.Topics;
+import dev.orgos.service.kafka.OtherContracts;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
@@ -39,7 +40,6 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
-import dev.orgos.service.kafka.OtherContracts;
 import org.jboss.logging.Logger;
 
 /**
@@ -165,9 +165,7 @@ public class ActionRouter {
     /** Whether the operator has been told that the actions topic takes the producers' time (once per process). */
     private volatile boolean toldOfProducersTime;
 
-    private void warnIfProducersTime(KafkaRecord<String, ?> record) {
-        var type = record.getMetadata(io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata.class)
-                .map(m -> m.getTimestampType()).orElse(org.apache.kafka.common.record.TimestampType.NO_TIMESTAMP_TYPE);
+    private void warnIfProducersTime(org.apache.kafka.common.record.TimestampType type) {
         String warning = producersTimeWarning(type, dev.orgos.schema.Topics.ACTIONS.topic());
         if (warning != null) {
             toldOfProducersTime = true;
@@ -209,8 +207,8 @@ public class ActionRouter {
             tally.deadLettered();
             return;
         }
-        int size = record.getMetadata(io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata.class)
-                .map(m -> recordSize(m.getRecord())).orElse(-1);
+        var meta = record.getMetadata(IncomingKafkaRecordMetadata.class).orElseThrow();
+        int size = recordSize(meta.getRecord());
         if (size > LARGEST_ACTION) {
             DeadLetters.send(tx, record, tooLarge(size), clock.instant());
             tally.deadLettered();
@@ -238,7 +236,7 @@ public class ActionRouter {
         // directly must not choose which budget window its action falls in.
         Instant at = record.getTimestamp();
         if (!toldOfProducersTime) {
-            warnIfProducersTime(record);
+            warnIfProducersTime(meta.getTimestampType());
         }
         CharterEvaluator evaluator = charters.evaluator(state.charterKey());
         Decision decision = evaluator.evaluate(core, at, state);

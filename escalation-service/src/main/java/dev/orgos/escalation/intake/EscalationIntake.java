@@ -33,7 +33,7 @@ public class EscalationIntake {
                 (r, reason) -> retried(desk.deadLetter(metadata(r), reason)));
         List<KafkaRecord<String, EscalationRaised>> requests = sorted.readable();
         Uni<Void> work = requests.isEmpty() ? Uni.createFrom().voidItem()
-                : retried(desk.openAll(requests.stream().map(EscalationIntake::request).toList()).invoke(() -> refusedInARow.set(0)))
+                : retried(desk.openAll(requests.stream().map(EscalationIntake::request).toList()).invoke(refusals::accepted))
                         .onFailure(EscalationIntake::refusedForWhatItHolds).recoverWithUni(e -> oneAtATime(requests, e));
         return work.chain(sorted::deadLetters)
                 .onItem().transformToUni(x -> Uni.createFrom().completionStage(batch.ack()))
@@ -51,14 +51,9 @@ public class EscalationIntake {
                 refusal(refusal));
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (KafkaRecord<String, EscalationRaised> r : records) {
-            chain = chain.chain(() -> retried(desk.openAll(List.of(request(r))).invoke(() -> refusedInARow.set(0)))
+            chain = chain.chain(() -> retried(desk.openAll(List.of(request(r))).invoke(refusals::accepted))
                     .onFailure(EscalationIntake::refusedForWhatItHolds).recoverWithUni(e -> {
-                        if (refusedInARow.incrementAndGet() == REFUSED_IN_A_ROW_TO_SAY) {
-                            LOG.errorf("The database has refused %d escalation requests in a row, the last for: %s. A faulty producer "
-                                    + "of requests, or, if every request is refused alike, a fault of the database's schema or of this "
-                                    + "service: the refused requests are on %s, each naming its offset, to be sent again once mended",
-                                    REFUSED_IN_A_ROW_TO_SAY, refusal(e), dev.orgos.schema.Topics.DEAD_LETTERS.topic());
-                        }
+                        refusals.refused(refusal(e));
                         return retried(desk.deadLetter(metadata(r), "the escalation database refused the request: " + refusal(e)));
                     }));
         }
@@ -75,14 +70,7 @@ public class EscalationIntake {
         return step.onFailure(e -> !refusedForWhatItHolds(e)).retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(5)).atMost(10);
     }
 
-    /**
-     * Requests the database refused one after another, none taken between them, after which an operator
-     * is told. A faulty producer's records are refused one by one, and stopping intake for them would
-     * let one producer stop every escalation; but when every request is refused alike (a migration that
-     * broke the table), dead-lettering them all is what happens, and someone must know.
-     */
-    static final int REFUSED_IN_A_ROW_TO_SAY = 20;
-    private final java.util.concurrent.atomic.AtomicInteger refusedInARow = new java.util.concurrent.atomic.AtomicInteger();
+    private final dev.orgos.service.kafka.RefusalStreak refusals = new dev.orgos.service.kafka.RefusalStreak("escalation requests");
 
     /**
      * Whether the database refused a statement for the values it carries (SQLSTATE class 22, a data

@@ -61,7 +61,7 @@ public class VerdictProjector {
         List<KafkaRecord<String, Verdict>> verdicts = sorted.readable();
         LOG.debugf("Applying %d verdicts", verdicts.size());
         Uni<Void> applied = verdicts.isEmpty() ? Uni.createFrom().voidItem()
-                : apply(verdicts).invoke(() -> refusedInARow.set(0)).onFailure(VerdictProjector::refusedForWhatItHolds).recoverWithUni(e -> oneAtATime(verdicts, e));
+                : apply(verdicts).invoke(refusals::accepted).onFailure(VerdictProjector::refusedForWhatItHolds).recoverWithUni(e -> oneAtATime(verdicts, e));
         return applied.chain(sorted::deadLetters)
                 .chain(() -> Uni.createFrom().completionStage(batch.ack()))
                 .onFailure().recoverWithUni(e -> Uni.createFrom().completionStage(batch.nack(e)));
@@ -93,28 +93,16 @@ public class VerdictProjector {
         LOG.warnf("The database refused a batch of %d verdict(s) (%s); applying them one at a time", records.size(), refusal.getMessage());
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (KafkaRecord<String, Verdict> r : records) {
-            chain = chain.chain(() -> apply(List.of(r)).invoke(() -> refusedInARow.set(0)).onFailure(VerdictProjector::refusedForWhatItHolds)
+            chain = chain.chain(() -> apply(List.of(r)).invoke(refusals::accepted).onFailure(VerdictProjector::refusedForWhatItHolds)
                     .recoverWithUni(e -> {
-                        if (refusedInARow.incrementAndGet() == REFUSED_IN_A_ROW_TO_SAY) {
-                            LOG.errorf("The database has refused %d verdicts in a row, the last for: %s. A faulty producer of "
-                                    + "verdicts, or, if every verdict is refused alike, a fault of the database's schema or of this service: "
-                                    + "the refused verdicts are on %s, each naming its offset, to be sent again once mended",
-                                    REFUSED_IN_A_ROW_TO_SAY, e.getMessage(), Topics.DEAD_LETTERS.topic());
-                        }
+                        refusals.refused(e.getMessage());
                         return deadLetter(r, "the gateway's database refused the verdict: " + e.getMessage());
                     }));
         }
         return chain;
     }
 
-    /**
-     * Verdicts the database refused one after another, none applied between them, after which an operator
-     * is told. A faulty producer's verdicts are refused one by one, and stopping for them would let one
-     * producer stop every replica's verdicts; but when every verdict is refused alike (a migration that
-     * broke the table), dead-lettering them all is what happens, and someone must know.
-     */
-    static final int REFUSED_IN_A_ROW_TO_SAY = 20;
-    private final AtomicInteger refusedInARow = new AtomicInteger();
+    private final dev.orgos.service.kafka.RefusalStreak refusals = new dev.orgos.service.kafka.RefusalStreak("verdicts");
 
     private Uni<Void> deadLetter(KafkaRecord<String, Verdict> r, String reason) {
         var meta = r.getMetadata(IncomingKafkaRecordMetadata.class).orElseThrow();
