@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.lessThan;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -104,6 +105,10 @@ class EscalationLifecycleIT {
         // deciding twice is a conflict, not a second verdict
         given().auth().oauth2(bob).contentType("application/json").body("{\"reason\":\"no\"}")
                 .post("/v1/escalations/" + id + "/reject").then().statusCode(409);
+        // the relay that published them says it is alive, with how long its run in progress has taken
+        given().get("/q/health/live").then().statusCode(200)
+                .body("checks.find { it.name == 'Outbox relay' }.status", equalTo("UP"))
+                .body("checks.find { it.name == 'Outbox relay' }.data.runInProgressSeconds", lessThan(30));
     }
 
     @Test

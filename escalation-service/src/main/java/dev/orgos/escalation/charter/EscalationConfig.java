@@ -16,6 +16,21 @@ public interface EscalationConfig {
     Duration outboxInterval();
 
     /**
+     * When a relay run still in progress is reported, and again as often while it goes on. Every wait
+     * in a run is bounded (a Kafka send by two minutes at most), so a run that is reported for long
+     * is stuck on something that is not.
+     */
+    @WithDefault("30s")
+    Duration outboxWarnAfter();
+
+    /**
+     * When a relay run still in progress turns the liveness check DOWN, so that the service is
+     * restarted: a relay that never finishes its run publishes nothing more.
+     */
+    @WithDefault("5m")
+    Duration outboxStuckAfter();
+
+    /**
      * Whether the outbox is published. Off only to simulate a crash between the database commit
      * and the publish: the events then wait in the outbox until a relay runs.
      */

@@ -67,10 +67,12 @@ public class OutboxRelay {
             again.set(true);
             return;
         }
+        watch.begun(System.nanoTime(), "claiming unsent rows");
         relayOnce().subscribe().with(x -> finished(), e -> finished());
     }
 
     private void finished() {
+        watch.ended();
         running.set(false);
         if (again.getAndSet(false)) {
             kick();
@@ -82,7 +84,19 @@ public class OutboxRelay {
     @Scheduled(every = "${orgos.escalation.outbox-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     public void tick() {
+        watch.warning(System.nanoTime(), config.outboxWarnAfter(), config.outboxStuckAfter()).ifPresent(LOG::warn);
         kick();
+    }
+
+    /** The run in progress, watched: one that never ends would stop the relay for good, and silently. */
+    private final RelayWatch watch = new RelayWatch();
+
+    @Inject
+    dev.orgos.escalation.charter.EscalationConfig config;
+
+    /** How long the run in progress has taken so far; zero between runs. */
+    public java.time.Duration inProgress() {
+        return watch.inProgress(System.nanoTime());
     }
 
     Uni<Void> relayOnce() {
@@ -112,10 +126,12 @@ public class OutboxRelay {
                     if (kafka == null) {
                         return Uni.createFrom().failure(new IllegalStateException("the Kafka channel is not ready yet"));
                     }
+                    watch.doing("publishing " + records.size() + " event(s) in a Kafka transaction");
                     return kafka.withTransaction(tx -> {
                                 records.forEach(tx::send);
                                 return Uni.createFrom().voidItem();
                             })
+                            .invoke(() -> watch.doing("marking " + ids.size() + " published event(s) sent"))
                             .chain(() -> conn.preparedQuery("UPDATE outbox SET sent_at = now() WHERE id = ANY($1)")
                                     .execute(Tuple.of(ids.toArray(new Long[0]))))
                             .invoke(() -> {
