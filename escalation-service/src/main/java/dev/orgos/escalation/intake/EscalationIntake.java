@@ -3,6 +3,7 @@ package dev.orgos.escalation.intake;
 import dev.orgos.escalation.task.EscalationDesk;
 import dev.orgos.schema.EscalationRaised;
 import dev.orgos.service.kafka.OtherContracts;
+import dev.orgos.service.store.DatabaseRefusals;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
@@ -34,7 +35,7 @@ public class EscalationIntake {
         List<KafkaRecord<String, EscalationRaised>> requests = sorted.readable();
         Uni<Void> work = requests.isEmpty() ? Uni.createFrom().voidItem()
                 : retried(desk.openAll(requests.stream().map(EscalationIntake::request).toList()).invoke(refusals::accepted))
-                        .onFailure(EscalationIntake::refusedForWhatItHolds).recoverWithUni(e -> oneAtATime(requests, e));
+                        .onFailure(DatabaseRefusals::forWhatItHolds).recoverWithUni(e -> oneAtATime(requests, e));
         return work.chain(sorted::deadLetters)
                 .onItem().transformToUni(x -> Uni.createFrom().completionStage(batch.ack()))
                 .onFailure().recoverWithUni(e -> Uni.createFrom().completionStage(batch.nack(e)));
@@ -48,13 +49,13 @@ public class EscalationIntake {
      */
     private Uni<Void> oneAtATime(List<KafkaRecord<String, EscalationRaised>> records, Throwable refusal) {
         LOG.warnf("The database refused a batch of %d escalation request(s) (%s); opening them one at a time", records.size(),
-                refusal(refusal));
+                DatabaseRefusals.inItsWords(refusal));
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (KafkaRecord<String, EscalationRaised> r : records) {
             chain = chain.chain(() -> retried(desk.openAll(List.of(request(r))).invoke(refusals::accepted))
-                    .onFailure(EscalationIntake::refusedForWhatItHolds).recoverWithUni(e -> {
-                        refusals.refused(refusal(e));
-                        return retried(desk.deadLetter(metadata(r), "the escalation database refused the request: " + refusal(e)));
+                    .onFailure(DatabaseRefusals::forWhatItHolds).recoverWithUni(e -> {
+                        refusals.refused(DatabaseRefusals.inItsWords(e));
+                        return retried(desk.deadLetter(metadata(r), "the escalation database refused the request: " + DatabaseRefusals.inItsWords(e)));
                     }));
         }
         return chain;
@@ -67,37 +68,10 @@ public class EscalationIntake {
      * Each step is retried alone, so that a retry never repeats a dead letter already written.
      */
     private static Uni<Void> retried(Uni<Void> step) {
-        return step.onFailure(e -> !refusedForWhatItHolds(e)).retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(5)).atMost(10);
+        return step.onFailure(e -> !DatabaseRefusals.forWhatItHolds(e)).retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(5)).atMost(10);
     }
 
     private final dev.orgos.service.kafka.RefusalStreak refusals = new dev.orgos.service.kafka.RefusalStreak("escalation requests");
-
-    /**
-     * Whether the database refused a statement for the values it carries (SQLSTATE class 22, a data
-     * exception such as a value too long or a NUL character; 23, a constraint), which no retry changes.
-     * Anything else (the database away, a missing table) would refuse every request alike: retried, then
-     * the stream stops, rather than every request going to the dead letters.
-     */
-    static boolean refusedForWhatItHolds(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            String state = t instanceof io.vertx.pgclient.PgException pg ? pg.getSqlState()
-                    : t instanceof java.sql.SQLException sql ? sql.getSQLState() : null;
-            if (state != null) {
-                return state.startsWith("22") || state.startsWith("23");
-            }
-        }
-        return false;
-    }
-
-    /** The database's own words (Hibernate's message around them repeats the whole statement). */
-    private static String refusal(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof io.vertx.pgclient.PgException || t instanceof java.sql.SQLException) {
-                return t.getMessage();
-            }
-        }
-        return e.getMessage();
-    }
 
     private static EscalationDesk.Request request(KafkaRecord<String, EscalationRaised> r) {
         return new EscalationDesk.Request(r.getPayload(), traceId(r));

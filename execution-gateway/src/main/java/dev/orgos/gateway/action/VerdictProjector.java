@@ -11,6 +11,7 @@ import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import dev.orgos.service.store.DatabaseRefusals;
 import io.vertx.pgclient.PgException;
 import java.time.Duration;
 import java.time.Instant;
@@ -61,7 +62,7 @@ public class VerdictProjector {
         List<KafkaRecord<String, Verdict>> verdicts = sorted.readable();
         LOG.debugf("Applying %d verdicts", verdicts.size());
         Uni<Void> applied = verdicts.isEmpty() ? Uni.createFrom().voidItem()
-                : apply(verdicts).invoke(refusals::accepted).onFailure(VerdictProjector::refusedForWhatItHolds).recoverWithUni(e -> oneAtATime(verdicts, e));
+                : apply(verdicts).invoke(refusals::accepted).onFailure(DatabaseRefusals::forWhatItHolds).recoverWithUni(e -> oneAtATime(verdicts, e));
         return applied.chain(sorted::deadLetters)
                 .chain(() -> Uni.createFrom().completionStage(batch.ack()))
                 .onFailure().recoverWithUni(e -> Uni.createFrom().completionStage(batch.nack(e)));
@@ -90,13 +91,13 @@ public class VerdictProjector {
 
     /** After the database refused a batch for what it holds: each verdict alone, the refused ones to the dead letters. */
     private Uni<Void> oneAtATime(List<KafkaRecord<String, Verdict>> records, Throwable refusal) {
-        LOG.warnf("The database refused a batch of %d verdict(s) (%s); applying them one at a time", records.size(), refusal.getMessage());
+        LOG.warnf("The database refused a batch of %d verdict(s) (%s); applying them one at a time", records.size(), DatabaseRefusals.inItsWords(refusal));
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (KafkaRecord<String, Verdict> r : records) {
-            chain = chain.chain(() -> apply(List.of(r)).invoke(refusals::accepted).onFailure(VerdictProjector::refusedForWhatItHolds)
+            chain = chain.chain(() -> apply(List.of(r)).invoke(refusals::accepted).onFailure(DatabaseRefusals::forWhatItHolds)
                     .recoverWithUni(e -> {
-                        refusals.refused(e.getMessage());
-                        return deadLetter(r, "the gateway's database refused the verdict: " + e.getMessage());
+                        refusals.refused(DatabaseRefusals.inItsWords(e));
+                        return deadLetter(r, "the gateway's database refused the verdict: " + DatabaseRefusals.inItsWords(e));
                     }));
         }
         return chain;
@@ -122,17 +123,6 @@ public class VerdictProjector {
             }
         }
         return dev.orgos.service.kafka.RegistryPatience.unreachable(e);
-    }
-
-    /**
-     * Whether the database refused a statement for the values it carries (SQLSTATE class 22, a data
-     * exception such as a value too long or a NUL character; 23, a constraint), which no retry changes.
-     * Any other failure (a missing table, a bug in a statement) would refuse every verdict alike, and
-     * stops the stream rather than send them all to the dead letters.
-     */
-    static boolean refusedForWhatItHolds(Throwable e) {
-        return e instanceof PgException pg && pg.getSqlState() != null
-                && (pg.getSqlState().startsWith("22") || pg.getSqlState().startsWith("23"));
     }
 
     /**

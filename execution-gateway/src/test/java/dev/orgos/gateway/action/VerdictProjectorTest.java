@@ -28,14 +28,4 @@ class VerdictProjectorTest {
         assertFalse(VerdictProjector.passing(sqlState("42601")), "a syntax error");
         assertFalse(VerdictProjector.passing(new NullPointerException()));
     }
-
-    @Test
-    void onlyARefusalOfTheValuesThemselvesSendsVerdictsToTheDeadLetters() {
-        assertTrue(VerdictProjector.refusedForWhatItHolds(sqlState("22001")), "a value too long for its column");
-        assertTrue(VerdictProjector.refusedForWhatItHolds(sqlState("22021")), "a NUL character in text");
-        assertTrue(VerdictProjector.refusedForWhatItHolds(sqlState("23502")), "a null where none is allowed");
-        assertFalse(VerdictProjector.refusedForWhatItHolds(sqlState("42P01")), "a missing table refuses every verdict alike");
-        assertFalse(VerdictProjector.refusedForWhatItHolds(sqlState("57P01")), "passing");
-        assertFalse(VerdictProjector.refusedForWhatItHolds(new NullPointerException()));
-    }
 }
