@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "orgos", mixinStandardHelpOptions = true, version = "orgos 0.1.0",
         description = "The Organizational Operating System: AI workers act, humans stay accountable.",
         subcommands = {DemoCommand.class, UpCommand.class, TestCommand.class, dev.orgos.cli.charter.CharterCommand.class,
-                dev.orgos.cli.ledger.LedgerCommand.class, MeshCommand.class,
+                dev.orgos.cli.ledger.LedgerCommand.class, dev.orgos.cli.deadletters.DeadLettersCommand.class, MeshCommand.class,
                 TokenCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Start with: ./orgos demo"})
 public final class Orgos implements Runnable {

@@ -1,6 +1,7 @@
 package dev.orgos.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -40,7 +41,8 @@ import picocli.CommandLine;
 
 /**
  * The auditor's view: the ledger replayed from its topic with the orgos command, proofs checked
- * with it, a row edited in PostgreSQL named, the ledger service killed mid-stream without a
+ * with it, a record no service could read listed with why (the operator's view of the dead
+ * letters), a row edited in PostgreSQL named, the ledger service killed mid-stream without a
  * fact lost or doubled, and a forged entry on the topic named. In this order: the last test
  * forges the topic on purpose.
  */
@@ -149,6 +151,28 @@ class LedgerAuditIT {
 
     @Test
     @Order(3)
+    void aRecordNoServiceCanReadIsDeadLetteredAndTheOperatorReadsWhy() {
+        // a worker that writes to Kafka itself, and writes something that is not an action
+        String key = "not-an-action-" + UUID.randomUUID();
+        try (TopicProbe kafka = new TopicProbe(mesh.endpoints())) {
+            kafka.sendRaw(Topics.ACTIONS.topic(), key, "{\"amount\": 1}".getBytes(StandardCharsets.UTF_8));
+        }
+        Run run = Awaitility.await().atMost(WAIT).pollInterval(Duration.ofSeconds(2))
+                .until(() -> orgos(mesh("dead-letters", "--since", "1h", "--source", "coordination-router")), r -> r.out().contains(key));
+        assertEquals(0, run.exit(), run.out());
+        String letter = run.out().substring(run.out().indexOf("coordination-router  " + Topics.ACTIONS.topic() + "-"));
+        assertTrue(letter.startsWith("coordination-router  " + Topics.ACTIONS.topic() + "-") && letter.contains("key " + key), run.out());
+        assertTrue(letter.contains("13 bytes of the record kept"), run.out());
+        assertTrue(letter.contains("the record could not be read as an ActionProposed"), run.out());
+        assertTrue(run.out().contains("dead letter(s): coordination-router "), run.out());
+        // another service's letters only: not this one
+        Run others = orgos(mesh("dead-letters", "--since", "1h", "--source", "escalation-service"));
+        assertEquals(0, others.exit(), others.out());
+        assertFalse(others.out().contains(key), others.out());
+    }
+
+    @Test
+    @Order(4)
     void aRowEditedInPostgresqlIsNamedByVerify() throws Exception {
         var db = mesh.endpoints();
         long first;
@@ -180,7 +204,7 @@ class LedgerAuditIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void theLedgerServiceKilledMidStreamSealsEveryFactExactlyOnce() throws Exception {
         try (TopicProbe kafka = new TopicProbe(mesh.endpoints())) {
             String run = "seal-" + UUID.randomUUID().toString().substring(0, 8);
@@ -206,7 +230,7 @@ class LedgerAuditIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void aForgedEntryAppendedToTheTopicIsNamed() {
         try (TopicProbe kafka = new TopicProbe(mesh.endpoints())) {
             var all = kafka.<LedgerEntry>readAll(Topics.LEDGER.topic(), r -> true);
