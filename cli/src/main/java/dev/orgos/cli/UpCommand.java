@@ -41,6 +41,8 @@ final class UpCommand implements Callable<Integer> {
             return 1;
         }
         writeEndpoints(work, mesh);
+        // a service that ends, or says it is not alive, is started again, as an orchestrator would
+        mesh.keep(line -> System.out.println("[keeper] " + line));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("\nStopping every service and server...");
@@ -77,7 +79,8 @@ final class UpCommand implements Callable<Integer> {
         System.out.println("       -d '{\"actionType\":\"refund.issue\",\"amount\":2400,\"confidence\":0.9}' "
                 + mesh.url(Service.EXECUTION_GATEWAY) + "/v1/actions");
         System.out.println();
-        System.out.println("Other commands (charter publish, charter replay) find this mesh by themselves while it runs.");
+        System.out.println("Other commands (charter publish, charter replay, dead-letters) find this mesh by themselves while it runs.");
+        System.out.println("A service that stops, or whose liveness check says DOWN for 15 s, is restarted (lines marked [keeper]).");
         System.out.println("Press Ctrl-C to stop.");
         stopped.await();
         return 0;

@@ -1,6 +1,8 @@
 package dev.orgos.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orgos.cli.mesh.Mesh;
 import dev.orgos.cli.mesh.Service;
@@ -17,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -60,6 +63,31 @@ class CrashIT {
                     .setActionType("refund.issue").setAmount(10.0).setConfidence(0.95).build()));
         }
         return out;
+    }
+
+    /**
+     * What ./orgos up does for a service that dies: its keeper starts it again, on its port, as an
+     * orchestrator would, and says so; the service then takes actions as before.
+     */
+    @Test
+    void aKilledServiceIsStartedAgainByTheKeeper() throws Exception {
+        List<String> said = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (var keeper = mesh.keep(line -> {
+            said.add(line);
+            System.out.println("[crash] [keeper] " + line);
+        })) {
+            long before = mesh.process(Service.COORDINATION_ROUTER).pid();
+            mesh.kill(Service.COORDINATION_ROUTER);
+            Awaitility.await().atMost(WAIT).until(() -> said.stream().anyMatch(l -> l.startsWith("coordination-router is ready again")));
+            assertTrue(said.stream().anyMatch(l -> l.startsWith("coordination-router is not alive: its process ended (exit code 137)")),
+                    String.join("\n", said));
+            assertNotEquals(before, mesh.process(Service.COORDINATION_ROUTER).pid());
+            try (TopicProbe kafka = new TopicProbe(mesh.endpoints())) {
+                String run = "kept-" + UUID.randomUUID().toString().substring(0, 8);
+                kafka.sendAll(Topics.ACTIONS.topic(), actions(run, 0, 10));
+                kafka.<RoutingDecision>await(Topics.DECISIONS.topic(), r -> r.value().getActionId().startsWith(run), l -> l.size() >= 10, WAIT);
+            }
+        }
     }
 
     /**

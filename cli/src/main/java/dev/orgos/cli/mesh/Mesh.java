@@ -44,7 +44,7 @@ public final class Mesh implements AutoCloseable {
      * run measured a machine they still shared.
      */
     private final Thread stopOnExit = new Thread(this::close, "orgos-mesh-stop");
-    private boolean closed;
+    private volatile boolean closed;
 
     private Mesh(Path home, Path workDir, LocalInfrastructure infra) {
         this.home = home;
@@ -144,6 +144,11 @@ public final class Mesh implements AutoCloseable {
     }
 
     private Process launch(Service s, String instance, int port, Path publicKey, Map<String, String> extraConfig) {
+        return launch(s, instance, port, publicKey, extraConfig, false);
+    }
+
+    /** @param append whether the instance's log goes on (a restart: what came before it is what explains it) */
+    private Process launch(Service s, String instance, int port, Path publicKey, Map<String, String> extraConfig, boolean append) {
         Endpoints e = infra.endpoints();
         // for measuring: e.g. -Dorgos.jvm-args.execution-gateway=-XX:StartFlightRecording=filename=gw.jfr
         String jvmArgs = System.getProperty("orgos.jvm-args." + s.module, "");
@@ -175,7 +180,8 @@ public final class Mesh implements AutoCloseable {
         cmd.add(jar(home, s).toString());
         try {
             Files.createDirectories(workDir.resolve("logs"));
-            Process process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(logFile(instance).toFile()).start();
+            Process process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(append
+                    ? ProcessBuilder.Redirect.appendTo(logFile(instance).toFile()) : ProcessBuilder.Redirect.to(logFile(instance).toFile())).start();
             dev.orgos.infra.OrphanGuard.guard(process.toHandle());
             return process;
         } catch (IOException ex) {
@@ -184,7 +190,7 @@ public final class Mesh implements AutoCloseable {
     }
 
     private void awaitReady(Service s, Duration timeout) {
-        awaitReady(s.module, processes.get(s), url(s), log(s), timeout);
+        awaitReady(s.module, process(s), url(s), log(s), timeout);
     }
 
     /** Waits until the instance says it is ready (Kafka, registry and database reachable), or fails naming its log. */
@@ -282,13 +288,46 @@ public final class Mesh implements AutoCloseable {
         return infra.endpoints();
     }
 
-    public Process process(Service s) {
+    public synchronized Process process(Service s) {
         return processes.get(s);
+    }
+
+    private volatile Keeper keeper;
+
+    /**
+     * Keeps the services running from now on, as an orchestrator would ({@link Keeper}): one that
+     * ends, or whose liveness check says DOWN for 15 s, is started again. Closed with the mesh.
+     */
+    public synchronized Keeper keep(Consumer<String> say) {
+        if (keeper == null || keeper.closed()) {
+            keeper = new Keeper(this, say);
+        }
+        return keeper;
+    }
+
+    /**
+     * Stops a service (politely, then not) and starts it again on its port, its log going on; waits
+     * until it is ready. False when the mesh is closing.
+     */
+    boolean replace(Service s) {
+        synchronized (this) {
+            if (closed) {
+                return false;
+            }
+            Process old = processes.get(s);
+            if (old != null && old.isAlive()) {
+                Processes.stop(old);
+            }
+            Path publicKey = workDir.resolve("keys").resolve("jwt-public.pem");
+            processes.put(s, launch(s, s.module, ports.get(s), publicKey, serviceConfig, true));
+        }
+        awaitReady(s, Duration.ofSeconds(120));
+        return true;
     }
 
     /** Kills one service hard (SIGKILL), as a crash would. */
     public void kill(Service s) throws InterruptedException {
-        Process p = processes.get(s);
+        Process p = process(s);
         p.destroyForcibly();
         p.waitFor(30, TimeUnit.SECONDS);
     }
@@ -332,13 +371,23 @@ public final class Mesh implements AutoCloseable {
         Path publicKey = workDir.resolve("keys").resolve("jwt-public.pem");
         Map<String, String> config = new java.util.LinkedHashMap<>(serviceConfig);
         config.putAll(overrides);
-        processes.put(s, launch(s, s.module, ports.get(s), publicKey, config));
+        synchronized (this) {
+            processes.put(s, launch(s, s.module, ports.get(s), publicKey, config, true));
+        }
         awaitReady(s, Duration.ofSeconds(120));
     }
 
     /** Stops every service and server, once; a second caller waits until they are stopped. */
     @Override
-    public synchronized void close() {
+    public void close() {
+        Keeper k = keeper;
+        if (k != null) {
+            k.close(); // first, and outside the lock: it must not start again what is being stopped
+        }
+        stopAll();
+    }
+
+    private synchronized void stopAll() {
         if (closed) {
             return;
         }
