@@ -80,7 +80,7 @@ final class UpCommand implements Callable<Integer> {
                 + mesh.url(Service.EXECUTION_GATEWAY) + "/v1/actions");
         System.out.println();
         System.out.println("Other commands (charter publish, charter replay, dead-letters) find this mesh by themselves while it runs.");
-        System.out.println("A service that stops, or whose liveness check says DOWN for 15 s, is restarted (lines marked [keeper]).");
+        System.out.println("A service that stops, or whose liveness check says DOWN at three checks in a row (5 s apart), is restarted (lines marked [keeper]).");
         System.out.println("Press Ctrl-C to stop.");
         stopped.await();
         return 0;

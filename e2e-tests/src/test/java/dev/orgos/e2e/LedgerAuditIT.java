@@ -160,10 +160,13 @@ class LedgerAuditIT {
         Run run = Awaitility.await().atMost(WAIT).pollInterval(Duration.ofSeconds(2))
                 .until(() -> orgos(mesh("dead-letters", "--since", "1h", "--source", "coordination-router")), r -> r.out().contains(key));
         assertEquals(0, run.exit(), run.out());
-        String letter = run.out().substring(run.out().indexOf("coordination-router  " + Topics.ACTIONS.topic() + "-"));
-        assertTrue(letter.startsWith("coordination-router  " + Topics.ACTIONS.topic() + "-") && letter.contains("key " + key), run.out());
-        assertTrue(letter.contains("13 bytes of the record kept"), run.out());
-        assertTrue(letter.contains("the record could not be read as an ActionProposed"), run.out());
+        // this record's letter: its line, and the reason on the line after it
+        List<String> lines = run.out().lines().toList();
+        int at = java.util.stream.IntStream.range(0, lines.size()).filter(i -> lines.get(i).contains("key " + key)).findFirst().orElse(-1);
+        assertTrue(at >= 0 && at + 1 < lines.size(), run.out());
+        assertTrue(lines.get(at).contains("  coordination-router  " + Topics.ACTIONS.topic() + "-"), lines.get(at));
+        assertTrue(lines.get(at).endsWith("(13 bytes of the record kept)"), lines.get(at));
+        assertTrue(lines.get(at + 1).contains("the record could not be read as an ActionProposed"), lines.get(at + 1));
         assertTrue(run.out().contains("dead letter(s): coordination-router "), run.out());
         // another service's letters only: not this one
         Run others = orgos(mesh("dead-letters", "--since", "1h", "--source", "escalation-service"));

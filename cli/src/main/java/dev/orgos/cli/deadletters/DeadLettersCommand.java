@@ -42,7 +42,13 @@ public final class DeadLettersCommand implements Callable<Integer> {
     public Integer call() {
         Map<String, Integer> bySource = new TreeMap<>();
         int[] listed = new int[1];
-        mesh.bootstrap(); // no mesh to talk to is a usage error (exit 2), said before anything is printed
+        // no mesh to talk to, or a service that does not exist, is a usage error (exit 2), said before anything is printed
+        mesh.bootstrap();
+        mesh.registryApi();
+        if (source != null && java.util.Arrays.stream(dev.orgos.cli.mesh.Service.values()).noneMatch(s -> s.module.equals(source))) {
+            throw new IllegalArgumentException("no service is called '" + source + "'; the services are "
+                    + java.util.Arrays.stream(dev.orgos.cli.mesh.Service.values()).map(s -> s.module).toList());
+        }
         System.out.printf("Dead letters since %s%s, from %s:%n", since.truncatedTo(ChronoUnit.SECONDS),
                 source == null ? "" : " of " + source, Topics.DEAD_LETTERS.topic());
         try {
@@ -59,7 +65,7 @@ public final class DeadLettersCommand implements Callable<Integer> {
             return 2;
         }
         if (listed[0] == 0) {
-            System.out.println("None: every record since then was processed.");
+            System.out.println("No dead letters since then.");
         } else {
             System.out.printf("%d dead letter(s): %s.%n", listed[0],
                     bySource.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", ")));
@@ -73,11 +79,27 @@ public final class DeadLettersCommand implements Callable<Integer> {
         s.append(letter.getOccurredAt().truncatedTo(ChronoUnit.MILLIS)).append("  ").append(letter.getSource()).append("  ")
                 .append(letter.getSourceTopic()).append('-').append(letter.getPartition()).append('@').append(letter.getOffset());
         if (letter.getKey() != null) {
-            s.append("  key ").append(letter.getKey());
+            s.append("  key ").append(printable(letter.getKey()));
         }
         if (letter.getPayload() != null) {
             s.append("  (").append(letter.getPayload().remaining()).append(" bytes of the record kept)");
         }
-        return s.append(System.lineSeparator()).append("    ").append(letter.getReason()).toString();
+        return s.append(System.lineSeparator()).append("    ").append(printable(letter.getReason())).toString();
+    }
+
+    /**
+     * A key or reason as the terminal may show it: they come from whoever wrote the record, and a
+     * control character (an escape sequence, a carriage return) is shown as its code, not obeyed.
+     */
+    static String printable(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        text.codePoints().forEach(c -> {
+            if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0)) {
+                out.append(String.format("\\u%04x", c));
+            } else {
+                out.appendCodePoint(c);
+            }
+        });
+        return out.toString();
     }
 }

@@ -19,7 +19,7 @@ import java.util.function.Consumer;
 /**
  * Keeps the services of a local mesh running, as an orchestrator does in production: a service
  * whose process has ended is started again at once, and one whose liveness check says DOWN (or
- * that does not answer it) three times in a row, 15 s, is stopped and started again. The services
+ * that does not answer it) at three checks in a row, 5 s apart, is stopped and started again. The services
  * say DOWN only when a restart is the remedy: a channel stopped after the registry was away for
  * longer than its patience, an outbox relay or routing transaction stuck for minutes. Without
  * this, such a service stayed broken until {@code ./orgos up} was restarted by hand.
@@ -99,6 +99,9 @@ public final class Keeper implements AutoCloseable {
             try {
                 check(s, p);
             } catch (RuntimeException e) {
+                if (mesh.closing() || Thread.currentThread().isInterrupted()) {
+                    return; // stopping with the mesh: an abandoned restart is no news
+                }
                 say.accept("The keeper could not check or restart " + s.module + ": " + e.getMessage() + "; see " + mesh.log(s));
             }
         }
@@ -124,6 +127,9 @@ public final class Keeper implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 return;
             }
+        }
+        if (mesh.closing()) {
+            return; // a service ending as the mesh stops is not to be started again
         }
         switch (watches.computeIfAbsent(s, x -> new Watch()).after(seen, Instant.now())) {
             case RESTART -> {

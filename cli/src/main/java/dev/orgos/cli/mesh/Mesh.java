@@ -296,7 +296,7 @@ public final class Mesh implements AutoCloseable {
 
     /**
      * Keeps the services running from now on, as an orchestrator would ({@link Keeper}): one that
-     * ends, or whose liveness check says DOWN for 15 s, is started again. Closed with the mesh.
+     * ends, or whose liveness check says DOWN at three checks in a row (5 s apart), is started again. Closed with the mesh.
      */
     public synchronized Keeper keep(Consumer<String> say) {
         if (keeper == null || keeper.closed()) {
@@ -310,20 +310,46 @@ public final class Mesh implements AutoCloseable {
      * until it is ready. False when the mesh is closing.
      */
     boolean replace(Service s) {
-        synchronized (this) {
-            if (closed) {
-                return false;
-            }
-            Process old = processes.get(s);
+        return relaunch(s, serviceConfig);
+    }
+
+    /**
+     * Stops the service's process if it still runs (outside the lock: that takes up to 30 s, and
+     * {@link #process} and {@link #close} must not wait for it), then starts it again on its port, its
+     * log going on, and waits until it is ready. If it was started again meanwhile (by the keeper, or
+     * by a test), that one is stopped too: the last caller's settings stand. False when the mesh is
+     * closing: nothing is started then.
+     */
+    private boolean relaunch(Service s, Map<String, String> config) {
+        Path publicKey = workDir.resolve("keys").resolve("jwt-public.pem");
+        while (true) {
+            Process old = process(s);
             if (old != null && old.isAlive()) {
                 Processes.stop(old);
+            } else if (old != null) {
+                dev.orgos.infra.OrphanGuard.release(old.toHandle()); // ended by itself: nothing left to watch
             }
-            Path publicKey = workDir.resolve("keys").resolve("jwt-public.pem");
-            processes.put(s, launch(s, s.module, ports.get(s), publicKey, serviceConfig, true));
+            synchronized (this) {
+                if (closing) {
+                    return false;
+                }
+                if (processes.get(s) != old) {
+                    continue;
+                }
+                processes.put(s, launch(s, s.module, ports.get(s), publicKey, config, true));
+                break;
+            }
         }
         awaitReady(s, Duration.ofSeconds(120));
         return true;
     }
+
+    /** Whether {@link #close} has begun: nothing is started any more. */
+    boolean closing() {
+        return closing;
+    }
+
+    private volatile boolean closing;
 
     /** Kills one service hard (SIGKILL), as a crash would. */
     public void kill(Service s) throws InterruptedException {
@@ -368,18 +394,17 @@ public final class Mesh implements AutoCloseable {
 
     /** Starts a killed service again on the same port, with some settings changed for this run. */
     public void restart(Service s, Map<String, String> overrides) {
-        Path publicKey = workDir.resolve("keys").resolve("jwt-public.pem");
         Map<String, String> config = new java.util.LinkedHashMap<>(serviceConfig);
         config.putAll(overrides);
-        synchronized (this) {
-            processes.put(s, launch(s, s.module, ports.get(s), publicKey, config, true));
+        if (!relaunch(s, config)) {
+            throw new IllegalStateException("the mesh is closing: " + s.module + " is not started again");
         }
-        awaitReady(s, Duration.ofSeconds(120));
     }
 
     /** Stops every service and server, once; a second caller waits until they are stopped. */
     @Override
     public void close() {
+        closing = true; // before the keeper stops: a restart it has decided on starts nothing now
         Keeper k = keeper;
         if (k != null) {
             k.close(); // first, and outside the lock: it must not start again what is being stopped

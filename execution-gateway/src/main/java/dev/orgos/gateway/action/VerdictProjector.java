@@ -12,7 +12,6 @@ import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import dev.orgos.service.store.DatabaseRefusals;
-import io.vertx.pgclient.PgException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -132,11 +131,15 @@ public class VerdictProjector {
      * answer from the server at all. Anything else fails the batch, as before.
      */
     static boolean passing(Throwable e) {
-        if (e instanceof PgException pg) {
-            String state = pg.getSqlState();
-            return state != null && (state.startsWith("08") || state.startsWith("57") || state.startsWith("53") || state.startsWith("40"));
+        String state = DatabaseRefusals.sqlState(e); // wherever it is among the causes
+        if (state != null) {
+            return state.startsWith("08") || state.startsWith("57") || state.startsWith("53") || state.startsWith("40");
         }
-        return e instanceof java.io.IOException || e instanceof io.vertx.core.VertxException
-                || e instanceof java.util.concurrent.TimeoutException;
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.io.IOException || t instanceof io.vertx.core.VertxException || t instanceof java.util.concurrent.TimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 }

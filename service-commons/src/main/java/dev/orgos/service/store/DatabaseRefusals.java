@@ -20,13 +20,19 @@ public final class DatabaseRefusals {
 
     /** Whether the database refused a statement for the values it carries (SQLSTATE class 22 or 23). */
     public static boolean forWhatItHolds(Throwable e) {
+        String state = sqlState(e);
+        return state != null && (state.startsWith("22") || state.startsWith("23"));
+    }
+
+    /** The SQLSTATE of the first database failure in the chain of causes; null when there is none. */
+    public static String sqlState(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            String state = sqlState(t);
+            String state = t instanceof DatabaseException db ? db.getSqlState() : t instanceof SQLException sql ? sql.getSQLState() : null;
             if (state != null) {
-                return state.startsWith("22") || state.startsWith("23");
+                return state;
             }
         }
-        return false;
+        return null;
     }
 
     /** The database's own words, without the statement that a wrapper's message repeats; else the failure's message. */
@@ -37,9 +43,5 @@ public final class DatabaseRefusals {
             }
         }
         return e.getMessage();
-    }
-
-    private static String sqlState(Throwable t) {
-        return t instanceof DatabaseException db ? db.getSqlState() : t instanceof SQLException sql ? sql.getSQLState() : null;
     }
 }
