@@ -1,5 +1,6 @@
 package dev.orgos.router.routing;
 
+import dev.orgos.service.health.RunWatch;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Optional;
@@ -14,48 +15,32 @@ import java.util.stream.Collectors;
  */
 final class TransactionWatch {
 
-    private record InProgress(Thread thread, long since) {
-    }
-
-    private volatile InProgress current;
-    /**
-     * When a warning was last given (System.nanoTime), guarded by this: a transaction that reaches the
-     * limit began after any earlier warning, so the last one never holds back a new transaction's first.
-     */
-    private long warnedAt;
-    private boolean warned;
+    /** Known by the thread that runs it: its stack says where it waits. */
+    private final RunWatch<Thread> runs = new RunWatch<>();
 
     /** A transaction begins on the calling thread at {@code now} (System.nanoTime). */
     void begun(long now) {
-        current = new InProgress(Thread.currentThread(), now);
+        runs.begun(now, Thread.currentThread());
     }
 
     void ended() {
-        current = null;
+        runs.ended();
     }
 
     /** How long the transaction in progress has taken by {@code now}; zero when there is none. */
     Duration inProgress(long now) {
-        InProgress c = current;
-        return c == null ? Duration.ZERO : Duration.ofNanos(Math.max(0, now - c.since()));
+        return runs.inProgress(now);
     }
 
     /**
      * What to log about the transaction in progress at {@code now}, if anything: once it has taken
      * {@code warnAfter}, and again each {@code warnAfter} while it goes on, with where its thread waits.
      */
-    synchronized Optional<String> warning(long now, Duration warnAfter) {
-        InProgress c = current;
-        if (c == null || now - c.since() < warnAfter.toNanos() || (warned && now - warnedAt < warnAfter.toNanos())) {
-            return Optional.empty();
-        }
-        warned = true;
-        warnedAt = now;
-        String where = Arrays.stream(c.thread().getStackTrace()).limit(40).map(f -> "\tat " + f)
-                .collect(Collectors.joining("\n"));
-        return Optional.of(String.format(java.util.Locale.ROOT,
+    Optional<String> warning(long now, Duration warnAfter) {
+        return runs.warning(now, warnAfter, (thread, took) -> String.format(java.util.Locale.ROOT,
                 "A routing transaction has been in progress for %d s: routing is held up, and every verdict with it (a broker "
                         + "that is away holds it up to a minute per wait; anything longer is stuck). Thread %s waits here:%n%s",
-                Duration.ofNanos(now - c.since()).toSeconds(), c.thread().getName(), where));
+                took.toSeconds(), thread.getName(),
+                Arrays.stream(thread.getStackTrace()).limit(40).map(f -> "\tat " + f).collect(Collectors.joining("\n"))));
     }
 }

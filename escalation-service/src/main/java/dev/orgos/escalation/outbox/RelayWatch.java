@@ -1,5 +1,6 @@
 package dev.orgos.escalation.outbox;
 
+import dev.orgos.service.health.RunWatch;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
@@ -17,53 +18,38 @@ import java.util.Optional;
  */
 final class RelayWatch {
 
-    private record Run(long since, String doing) {
-    }
-
-    private volatile Run current;
-    /** When the last warning was given (System.nanoTime); guarded by this. */
-    private long warnedAt;
-    private boolean warned;
+    /** Known by its step: a run has no thread of its own to show. */
+    private final RunWatch<String> runs = new RunWatch<>();
 
     /** A run begins at {@code now} (System.nanoTime). */
     void begun(long now, String doing) {
-        current = new Run(now, doing);
+        runs.begun(now, doing);
     }
 
     /** The run in progress goes on to its next step. */
     void doing(String what) {
-        Run c = current;
-        if (c != null) {
-            current = new Run(c.since(), what);
-        }
+        runs.now(what);
     }
 
     void ended() {
-        current = null;
+        runs.ended();
     }
 
     /** How long the run in progress has taken by {@code now}; zero between runs. */
     Duration inProgress(long now) {
-        Run c = current;
-        return c == null ? Duration.ZERO : Duration.ofNanos(Math.max(0, now - c.since()));
+        return runs.inProgress(now);
     }
 
     /**
      * What to log about the run in progress at {@code now}, if anything: once it has taken
      * {@code warnAfter}, and again each {@code warnAfter} while it goes on.
      */
-    synchronized Optional<String> warning(long now, Duration warnAfter, Duration stuckAfter) {
-        Run c = current;
-        if (c == null || now - c.since() < warnAfter.toNanos() || (warned && now - warnedAt < warnAfter.toNanos())) {
-            return Optional.empty();
-        }
-        warned = true;
-        warnedAt = now;
-        return Optional.of(String.format(Locale.ROOT,
+    Optional<String> warning(long now, Duration warnAfter, Duration stuckAfter) {
+        return runs.warning(now, warnAfter, (doing, took) -> String.format(Locale.ROOT,
                 "The outbox relay has been %s for %d s: decisions, verdicts and ledger facts wait in the outbox, and the agents "
                         + "with them. A broker or registry that is away holds a run up to two minutes; longer than that it is "
                         + "stuck, and the liveness check says DOWN after %d s (orgos.escalation.outbox-stuck-after) so that the "
                         + "service is restarted",
-                c.doing(), Duration.ofNanos(now - c.since()).toSeconds(), stuckAfter.toSeconds()));
+                doing, took.toSeconds(), stuckAfter.toSeconds()));
     }
 }
