@@ -175,8 +175,7 @@ public class LedgerWriter {
                          io.smallrye.reactive.messaging.kafka.transactions.TransactionalEmitter<SpecificRecord> tx) {
         Object payload = record.getPayload(); // read as Object: see OtherContracts
         if (!(payload instanceof AccountabilityFact fact)) {
-            deadLetter(record, payload == null ? OtherContracts.unreadable("an AccountabilityFact", record.getHeaders())
-                    : OtherContracts.notThe("an AccountabilityFact", payload), tx);
+            deadLetter(record, OtherContracts.why("an AccountabilityFact", payload, record.getHeaders()), tx);
             return;
         }
         String refusal = FactMapping.refusal(fact);

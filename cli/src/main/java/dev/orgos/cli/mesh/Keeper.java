@@ -119,7 +119,7 @@ public final class Keeper implements AutoCloseable {
                         .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
                 // 503 is DOWN; any other answer is a service that answers (one without liveness checks too)
                 seen = r.statusCode() == 503 ? Seen.DOWN : Seen.ALIVE;
-                why = "its liveness check says DOWN (" + downChecks(r.body()) + ")";
+                why = seen == Seen.DOWN ? "its liveness check says DOWN (" + downChecks(r.body()) + ")" : null;
             } catch (IOException e) {
                 seen = Seen.NO_ANSWER;
                 why = "it does not answer its liveness check (" + e.getMessage() + ")";

@@ -44,7 +44,7 @@ public final class Mesh implements AutoCloseable {
      * run measured a machine they still shared.
      */
     private final Thread stopOnExit = new Thread(this::close, "orgos-mesh-stop");
-    private volatile boolean closed;
+    private boolean closed;
 
     private Mesh(Path home, Path workDir, LocalInfrastructure infra) {
         this.home = home;

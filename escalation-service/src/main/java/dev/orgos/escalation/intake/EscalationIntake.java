@@ -54,8 +54,9 @@ public class EscalationIntake {
         for (KafkaRecord<String, EscalationRaised> r : records) {
             chain = chain.chain(() -> retried(desk.openAll(List.of(request(r))).invoke(refusals::accepted))
                     .onFailure(DatabaseRefusals::forWhatItHolds).recoverWithUni(e -> {
-                        refusals.refused(DatabaseRefusals.inItsWords(e));
-                        return retried(desk.deadLetter(metadata(r), "the escalation database refused the request: " + DatabaseRefusals.inItsWords(e)));
+                        String words = DatabaseRefusals.inItsWords(e);
+                        refusals.refused(words);
+                        return retried(desk.deadLetter(metadata(r), "the escalation database refused the request: " + words));
                     }));
         }
         return chain;

@@ -95,8 +95,9 @@ public class VerdictProjector {
         for (KafkaRecord<String, Verdict> r : records) {
             chain = chain.chain(() -> apply(List.of(r)).invoke(refusals::accepted).onFailure(DatabaseRefusals::forWhatItHolds)
                     .recoverWithUni(e -> {
-                        refusals.refused(DatabaseRefusals.inItsWords(e));
-                        return deadLetter(r, "the gateway's database refused the verdict: " + DatabaseRefusals.inItsWords(e));
+                        String words = DatabaseRefusals.inItsWords(e);
+                        refusals.refused(words);
+                        return deadLetter(r, "the gateway's database refused the verdict: " + words);
                     }));
         }
         return chain;

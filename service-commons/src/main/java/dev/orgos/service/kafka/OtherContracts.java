@@ -46,11 +46,16 @@ public final class OtherContracts {
             if (contract.isInstance(payload)) {
                 readable.add(r);
             } else {
-                String reason = payload == null ? unreadable(expected, r.getHeaders()) : notThe(expected, payload);
+                String reason = why(expected, payload, r.getHeaders());
                 letters = letters.chain(() -> deadLetter.apply(r, reason));
             }
         }
         return new Sorted<>(readable, letters);
+    }
+
+    /** Why a payload that is not the {@code expected} contract is refused: unread (null), or read as another contract. */
+    public static String why(String expected, Object payload, Headers headers) {
+        return payload == null ? unreadable(expected, headers) : notThe(expected, payload);
     }
 
     /** For a record that could not be read at all: why, as the deserializer said it. */

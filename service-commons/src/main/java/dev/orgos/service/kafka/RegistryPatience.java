@@ -133,11 +133,6 @@ public class RegistryPatience implements DeserializationFailureHandler<Object> {
     }
 
     /**
-     * Whether a deserialization failed because the registry could not be reached or did not answer
-     * in time, rather than because of the record: a refused or dropped connection, a timeout, or an
-     * answer that it is busy or out of reach ({@link #WAITED_FOR}).
-     */
-    /**
      * Answers that say the registry is busy or behind a proxy that cannot reach it: a timeout (408),
      * too many requests (429), a bad gateway (502), unavailable (503), a gateway timeout (504). Not any
      * 500: one that the record's own schema or id causes would come back every time, and the channel
@@ -145,6 +140,11 @@ public class RegistryPatience implements DeserializationFailureHandler<Object> {
      */
     private static final java.util.Set<Integer> WAITED_FOR = java.util.Set.of(408, 429, 502, 503, 504);
 
+    /**
+     * Whether a deserialization failed because the registry could not be reached or did not answer
+     * in time, rather than because of the record: a refused or dropped connection, a timeout, or an
+     * answer that it is busy or out of reach ({@link #WAITED_FOR}).
+     */
     public static boolean unreachable(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof RegistryUnreachableException) {
