@@ -2,6 +2,7 @@ package dev.orgos.router.routing;
 
 import dev.orgos.router.Channels;
 import dev.orgos.router.charter.RouterConfig;
+import dev.orgos.service.kafka.TransactionalProducer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.KafkaClientService;
@@ -12,18 +13,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.AuthorizationException;
-import org.apache.kafka.common.errors.InvalidProducerEpochException;
-import org.apache.kafka.common.errors.OutOfOrderSequenceException;
-import org.apache.kafka.common.errors.ProducerFencedException;
 import org.jboss.logging.Logger;
 
 /**
@@ -36,8 +31,8 @@ import org.jboss.logging.Logger;
  * a member that lost its partitions in a rebalance is fenced by the coordinator, and a batch read
  * before a rebalance is not written at all; any failure aborts the transaction, the router rewinds
  * the consumer to its last committed offsets, and the batch is decided again from the state as
- * committed. The producer lives on one thread of its own; a fatal error
- * (fenced, out of sequence, not authorized) closes it and the next batch makes a new one.
+ * committed. The producer lives on one thread of its own ({@link TransactionalProducer}); a fatal
+ * error (fenced, out of sequence, not authorized) closes it and the next batch makes a new one.
  */
 @ApplicationScoped
 public class RoutingTransactions {
@@ -55,16 +50,6 @@ public class RoutingTransactions {
     @Inject
     RoutingMetrics metrics;
 
-    private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "orgos-router-transactions");
-        t.setDaemon(true);
-        return t;
-    });
-
-    /** The producer's own metrics (send rate, request latency, errors) in /q/metrics, as SmallRye's clients have them. */
-    @Inject
-    io.micrometer.core.instrument.MeterRegistry registry;
-
     /** The transaction in progress, looked at every few seconds from a thread of its own (it may be stuck). */
     private final TransactionWatch watch = new TransactionWatch();
     private final java.util.concurrent.ScheduledExecutorService watching = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -73,8 +58,16 @@ public class RoutingTransactions {
         return t;
     });
 
+    /** The producer's own metrics (send rate, request latency, errors) in /q/metrics, as SmallRye's clients have them. */
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry registry;
+
+    /** On a thread of its own: the routing thread hands each batch's outputs to it. */
+    private TransactionalProducer producer;
+
     @jakarta.annotation.PostConstruct
     void watch() {
+        producer = new TransactionalProducer("router", this::settings, registry);
         watching.scheduleWithFixedDelay(() -> watch.warning(System.nanoTime(), config.transactionWarnAfter()).ifPresent(LOG::warn),
                 5, 5, java.util.concurrent.TimeUnit.SECONDS);
     }
@@ -83,10 +76,6 @@ public class RoutingTransactions {
     public java.time.Duration inProgress() {
         return watch.inProgress(System.nanoTime());
     }
-
-    /** Only ever touched on {@link #thread}, as is the binding of its metrics. */
-    private KafkaProducer<String, SpecificRecord> producer;
-    private io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics producerMetrics;
 
     /** What one routing transaction writes, in order. */
     public static final class Outputs {
@@ -115,10 +104,10 @@ public class RoutingTransactions {
         return clients.getConsumer(Channels.ACTIONS_IN).consumerGroupMetadata()
                 .chain(group -> group.generationId() != generation
                         ? Uni.createFrom().failure(new Rebalanced(generation, group.generationId()))
-                        : Uni.createFrom().<Void>item(() -> {
+                        : producer.onItsThread(() -> {
                             write(outputs, offsets, group);
                             return null;
-                        }).runSubscriptionOn(thread));
+                        }));
     }
 
     /** The group rebalanced between reading a batch and committing it. */
@@ -131,80 +120,33 @@ public class RoutingTransactions {
 
     private void write(Outputs outputs, Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata group) {
         watch.begun(System.nanoTime()); // from making the producer on: initTransactions waits too
+        long start = System.nanoTime();
         try {
-            write(producer(), outputs, offsets, group);
+            producer.write(outputs.records, offsets, group);
         } finally {
+            metrics.transaction(start);
             watch.ended();
         }
     }
 
-    private void write(KafkaProducer<String, SpecificRecord> p, Outputs outputs, Map<TopicPartition, OffsetAndMetadata> offsets,
-                       ConsumerGroupMetadata group) {
-        long start = System.nanoTime();
-        try {
-            p.beginTransaction();
-            for (ProducerRecord<String, SpecificRecord> r : outputs.records) {
-                p.send(r); // a failed send fails the commit below
-            }
-            p.sendOffsetsToTransaction(offsets, group);
-            p.commitTransaction();
-        } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException | InvalidProducerEpochException e) {
-            LOG.warnf("The router's producer cannot go on (%s); it is replaced, the batch will be decided again", e.getMessage());
-            close();
-            throw e;
-        } catch (RuntimeException e) {
-            try {
-                p.abortTransaction();
-            } catch (RuntimeException abortFailed) {
-                close();
-            }
-            throw e;
-        } finally {
-            metrics.transaction(start);
-        }
-    }
-
-    private KafkaProducer<String, SpecificRecord> producer() {
-        if (producer == null) {
-            Properties p = mesh.writer();
-            p.put("transactional.id", config.transactionalId());
-            p.put("client.id", "orgos-router-transactions");
-            // a batch of up to 500 actions is one transaction of a few thousand records: big batches,
-            // no linger (the commit sends what is left)
-            p.put("batch.size", "524288");
-            p.put("linger.ms", "0");
-            // A transaction begun while the broker still writes the previous one's commit markers is
-            // answered CONCURRENT_TRANSACTIONS and retried after retry.backoff.ms: at the default 100 ms
-            // that stalled one commit in ten and put 100 ms on the verdicts behind it (measured with the
-            // gateway benchmark: accepted-to-decided p50 122 ms, 37 ms with 5 ms).
-            p.put("retry.backoff.ms", "5");
-            producer = new KafkaProducer<>(p);
-            producerMetrics = new io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics(producer);
-            producerMetrics.bindTo(registry);
-            producer.initTransactions();
-            LOG.infof("Routing transactions use transactional id %s", config.transactionalId());
-        }
-        return producer;
-    }
-
-    private void close() {
-        if (producerMetrics != null) {
-            producerMetrics.close(); // a replacement producer binds its own
-            producerMetrics = null;
-        }
-        if (producer != null) {
-            try {
-                producer.close(java.time.Duration.ofSeconds(5));
-            } catch (RuntimeException ignored) {
-                // already broken: nothing more to release
-            }
-            producer = null;
-        }
+    private Properties settings() {
+        Properties p = mesh.writer();
+        p.put("transactional.id", config.transactionalId());
+        p.put("client.id", "orgos-router-transactions");
+        // a batch of up to 500 actions is one transaction of a few thousand records: big batches,
+        // no linger (the commit sends what is left)
+        p.put("batch.size", "524288");
+        p.put("linger.ms", "0");
+        // A transaction begun while the broker still writes the previous one's commit markers is
+        // answered CONCURRENT_TRANSACTIONS and retried after retry.backoff.ms: at the default 100 ms
+        // that stalled one commit in ten and put 100 ms on the verdicts behind it (measured with the
+        // gateway benchmark: accepted-to-decided p50 122 ms, 37 ms with 5 ms).
+        p.put("retry.backoff.ms", "5");
+        return p;
     }
 
     void stop(@Observes ShutdownEvent e) {
         watching.shutdownNow();
-        thread.submit(this::close);
-        thread.shutdown();
+        producer.close();
     }
 }
