@@ -17,8 +17,8 @@ public interface EscalationConfig {
 
     /**
      * When a relay run still in progress is reported, and again as often while it goes on. Every wait
-     * in a run is bounded (a Kafka send by two minutes at most), so a run that is reported for long
-     * is stuck on something that is not.
+     * in a run is bounded (a Kafka send by 30 s, a registry request by 10 s), so a run that is
+     * reported for long is stuck on something that is not.
      */
     @WithDefault("30s")
     Duration outboxWarnAfter();
@@ -36,6 +36,13 @@ public interface EscalationConfig {
      */
     @WithDefault("true")
     boolean outboxRelayEnabled();
+
+    /**
+     * The outbox relay's Kafka transactional id: unique per instance (rows are claimed in the
+     * database, so two relays never publish the same row at once; the id only keeps each relay's
+     * transactions apart). A Kafka ACL grants its prefix.
+     */
+    String transactionalId();
 
     /** How often overdue escalations are moved up their chain or expired. */
     @WithDefault("1s")

@@ -1,9 +1,8 @@
 package dev.orgos.escalation.outbox;
 
+import dev.orgos.service.kafka.TransactionalProducer;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.reactive.messaging.kafka.KafkaRecord;
-import io.smallrye.reactive.messaging.kafka.transactions.KafkaTransactions;
 import io.vertx.mutiny.pgclient.PgPool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -12,8 +11,9 @@ import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 import org.apache.avro.specific.SpecificRecord;
-import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.jboss.logging.Logger;
 
 /**
@@ -31,15 +31,40 @@ public class OutboxRelay {
     @Inject
     PgPool db;
 
-    /**
-     * Looked up when used, not when this bean is created: the scheduler can create it before the
-     * messaging channels are wired, and an emitter injected then stays null.
-     */
     @Inject
-    @Channel("outbox-out")
-    // one outbox batch (up to 200 rows) is published in one transaction
-    @org.eclipse.microprofile.reactive.messaging.OnOverflow(value = org.eclipse.microprofile.reactive.messaging.OnOverflow.Strategy.BUFFER, bufferSize = 1024)
-    jakarta.enterprise.inject.Instance<KafkaTransactions<SpecificRecord>> transactions;
+    dev.orgos.service.kafka.MeshClients mesh;
+
+    /** The producer's own metrics (send rate, request latency, errors) in /q/metrics. */
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry registry;
+
+    /**
+     * A plain transactional producer on a thread of its own, every wait in it bounded (see
+     * {@link #settings}): a SmallRye channel's transaction retried a failed send inside it for up to two minutes.
+     */
+    private TransactionalProducer kafka;
+
+    @jakarta.annotation.PostConstruct
+    void producer() {
+        kafka = new TransactionalProducer("outbox relay", this::settings, registry);
+    }
+
+    /**
+     * One outbox batch (up to 200 rows) per transaction. Each wait is bounded, so that a broker that
+     * is away fails a run within a minute or so and the rows are tried again by the next: a metadata
+     * lookup or a full buffer by {@code max.block.ms}, a send and its retries by
+     * {@code delivery.timeout.ms}, one request by {@code request.timeout.ms}. (Kafka's defaults
+     * are 60 s, two minutes and 30 s.)
+     */
+    private Properties settings() {
+        Properties p = mesh.writer();
+        p.put("transactional.id", config.transactionalId());
+        p.put("client.id", "orgos-escalation-outbox");
+        p.put("max.block.ms", "30000");
+        p.put("delivery.timeout.ms", "30000");
+        p.put("request.timeout.ms", "15000");
+        return p;
+    }
 
     private final java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean();
     private final java.util.concurrent.atomic.AtomicBoolean again = new java.util.concurrent.atomic.AtomicBoolean();
@@ -57,6 +82,7 @@ public class OutboxRelay {
 
     void stopping(@jakarta.enterprise.event.Observes io.quarkus.runtime.ShutdownEvent e) {
         stopping = true;
+        kafka.close(); // once the run in progress, if any, has written or failed
     }
 
     public void kick() {
@@ -109,28 +135,21 @@ public class OutboxRelay {
                         return Uni.createFrom().voidItem();
                     }
                     List<Long> ids = new ArrayList<>();
-                    List<KafkaRecord<String, SpecificRecord>> records = new ArrayList<>();
+                    List<ProducerRecord<String, SpecificRecord>> records = new ArrayList<>();
                     for (Row r : rows) {
                         ids.add(r.getLong("id"));
-                        var out = KafkaRecord.<String, SpecificRecord>of(r.getString("topic"), r.getString("record_key"),
+                        var out = new ProducerRecord<String, SpecificRecord>(r.getString("topic"), r.getString("record_key"),
                                 Outbox.decode(r.getString("record_type"), r.getBuffer("payload").getBytes()));
                         String traceId = r.getString("trace_id");
                         if (traceId != null) {
                             // the action's trace goes on: one trace id from the gateway to the ledger
-                            out = out.withHeader("traceparent", ("00-" + traceId + "-" + spanId(r.getLong("id")) + "-01")
+                            out.headers().add("traceparent", ("00-" + traceId + "-" + spanId(r.getLong("id")) + "-01")
                                     .getBytes(StandardCharsets.US_ASCII));
                         }
                         records.add(out);
                     }
-                    KafkaTransactions<SpecificRecord> kafka = transactions.get();
-                    if (kafka == null) {
-                        return Uni.createFrom().failure(new IllegalStateException("the Kafka channel is not ready yet"));
-                    }
                     watch.doing("publishing " + records.size() + " event(s) in a Kafka transaction");
-                    return kafka.withTransaction(tx -> {
-                                records.forEach(tx::send);
-                                return Uni.createFrom().voidItem();
-                            })
+                    return kafka.commit(records)
                             .invoke(() -> watch.doing("marking " + ids.size() + " published event(s) sent"))
                             .chain(() -> conn.preparedQuery("UPDATE outbox SET sent_at = now() WHERE id = ANY($1)")
                                     .execute(Tuple.of(ids.toArray(new Long[0]))))

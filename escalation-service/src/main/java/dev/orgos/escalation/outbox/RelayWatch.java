@@ -11,8 +11,8 @@ import java.util.Optional;
  * <p>A run never overlaps the next one in a replica, so a run that never ends stops the relay for
  * good: every decision, verdict and ledger fact stays in the outbox, the agents wait, and nothing
  * else says so. Every wait in a run is bounded (a registry request by
- * {@code orgos.registry.request-timeout-ms}, a Kafka send by {@code delivery.timeout.ms}, two
- * minutes), so a run that takes far longer is stuck. The warning names the step it is stuck in;
+ * {@code orgos.registry.request-timeout-ms}, a Kafka send by {@code delivery.timeout.ms}, 30 s,
+ * and each wait of the producer by {@code max.block.ms}, 30 s), so a run that takes far longer is stuck. The warning names the step it is stuck in;
  * the liveness check turns DOWN, so that an orchestrator restarts the service (the rows are still
  * unsent, and the restarted relay publishes them).
  */
@@ -47,7 +47,7 @@ final class RelayWatch {
     Optional<String> warning(long now, Duration warnAfter, Duration stuckAfter) {
         return runs.warning(now, warnAfter, (doing, took) -> String.format(Locale.ROOT,
                 "The outbox relay has been %s for %d s: decisions, verdicts and ledger facts wait in the outbox, and the agents "
-                        + "with them. A broker or registry that is away holds a run up to two minutes; longer than that it is "
+                        + "with them. A broker or registry that is away holds a run up to a minute or so; longer than that it is "
                         + "stuck, and the liveness check says DOWN after %d s (orgos.escalation.outbox-stuck-after) so that the "
                         + "service is restarted",
                 doing, took.toSeconds(), stuckAfter.toSeconds()));
