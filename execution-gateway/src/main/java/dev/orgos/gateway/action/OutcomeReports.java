@@ -6,12 +6,11 @@ import dev.orgos.schema.AnchorRef;
 import dev.orgos.schema.FactType;
 import dev.orgos.schema.OutcomeStatus;
 import dev.orgos.schema.Topics;
+import dev.orgos.service.kafka.TransactionalProducer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.reactive.messaging.kafka.KafkaRecord;
-import io.smallrye.reactive.messaging.kafka.transactions.KafkaTransactions;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -25,7 +24,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import org.apache.avro.specific.SpecificRecord;
-import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.jboss.logging.Logger;
 
 /**
@@ -56,8 +55,40 @@ public class OutcomeReports {
     ActionStore store;
 
     @Inject
-    @Channel("outcomes-out")
-    jakarta.enterprise.inject.Instance<KafkaTransactions<SpecificRecord>> outcomes;
+    dev.orgos.service.kafka.MeshClients mesh;
+
+    /** Unique per replica: reports are claimed on their rows, so the id only keeps each replica's transactions apart. */
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "orgos.gateway.transactional-id")
+    String transactionalId;
+
+    /** The producer's own metrics (send rate, request latency, errors) in /q/metrics. */
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry registry;
+
+    /** A plain transactional producer on a thread of its own, each of its waits bounded (see {@link #settings}). */
+    private TransactionalProducer outcomes;
+
+    @jakarta.annotation.PostConstruct
+    void producer() {
+        outcomes = new TransactionalProducer("outcome reports", this::settings, registry);
+    }
+
+    /**
+     * An outcome and its fact per report, a few reports per transaction. Each wait is bounded, so
+     * that a broker that is away fails a publication within a minute or so and the report is left to
+     * the sweep: a metadata lookup or a full buffer by {@code max.block.ms}, a send and its retries
+     * by {@code delivery.timeout.ms}, one request by {@code request.timeout.ms} (Kafka's defaults
+     * are 60 s, two minutes and 30 s).
+     */
+    private java.util.Properties settings() {
+        java.util.Properties p = mesh.writer();
+        p.put("transactional.id", transactionalId);
+        p.put("client.id", "orgos-gateway-outcomes");
+        p.put("max.block.ms", "30000");
+        p.put("delivery.timeout.ms", "30000");
+        p.put("request.timeout.ms", "15000");
+        return p;
+    }
 
     @Inject
     io.vertx.mutiny.core.Vertx vertx;
@@ -137,7 +168,7 @@ public class OutcomeReports {
         AccountabilityFact fact = fact(v.actionId(), v.agentId(), v.anchor(), v.charterVersion(), v.traceId(), FactType.VIOLATION_RECORDED,
                 v.eventId(), "Agent " + v.agentId() + " reported executing " + v.actionType() + " although its verdict is " + v.verdict()
                         + ": " + v.summary(), Map.of("reportedStatus", v.reportedStatus(), "verdict", v.verdict()), v.reportedAt());
-        return send(List.of(KafkaRecord.of(Topics.FACTS.topic(), v.actionId(), fact)))
+        return send(List.of(new ProducerRecord<>(Topics.FACTS.topic(), v.actionId(), fact)))
                 .call(() -> store.violationPublished(v.eventId()).onFailure().recoverWithItem(e -> {
                     LOG.debugf("Violation %s was published but not marked so (%s)", v.eventId(), e.getMessage());
                     return null;
@@ -159,7 +190,7 @@ public class OutcomeReports {
         String factId = UUID.nameUUIDFromBytes(("outcome fact\n" + eventId).getBytes(StandardCharsets.UTF_8)).toString();
         AccountabilityFact fact = fact(view, FactType.OUTCOME_REPORTED, factId, "Agent " + view.agentId() + " reports "
                 + view.actionType() + " " + status.toLowerCase() + ": " + summary, Map.of("status", status), reportedAt);
-        return send(List.of(KafkaRecord.of(Topics.OUTCOMES.topic(), id, outcome), KafkaRecord.of(Topics.FACTS.topic(), id, fact)))
+        return send(List.of(new ProducerRecord<>(Topics.OUTCOMES.topic(), id, outcome), new ProducerRecord<>(Topics.FACTS.topic(), id, fact)))
                 .call(() -> store.outcomePublished(id).onFailure().recoverWithItem(e -> {
                     // published all the same: at worst it is published again, under the same ids
                     LOG.debugf("The outcome of %s was published but not marked so (%s)", id, e.getMessage());
@@ -168,7 +199,7 @@ public class OutcomeReports {
     }
 
     /** A report's records, waiting for a transaction. */
-    private record Pending(List<KafkaRecord<String, ? extends SpecificRecord>> records, CompletableFuture<Void> sent,
+    private record Pending(List<ProducerRecord<String, SpecificRecord>> records, CompletableFuture<Void> sent,
                            io.vertx.core.Context context) {
     }
 
@@ -176,12 +207,11 @@ public class OutcomeReports {
     private boolean inTransaction;
 
     /**
-     * Both records or neither. The channel's producer holds one transaction at a time and refuses a
-     * second while one is open ("a transaction is already in progress"): two workers reporting at
-     * once had one of them answered 503. So reports wait here, and those that waited go out together
-     * in the next transaction, all or none of them.
+     * Both records or neither. The producer holds one transaction at a time, so reports that arrive
+     * while one is open wait here, and those that waited go out together in the next transaction,
+     * all or none of them: one transaction for several reports, not one each in a line.
      */
-    private Uni<Void> send(List<KafkaRecord<String, ? extends SpecificRecord>> records) {
+    private Uni<Void> send(List<ProducerRecord<String, SpecificRecord>> records) {
         return Uni.createFrom().completionStage(() -> {
             Pending p = new Pending(records, new CompletableFuture<>(), io.vertx.core.Vertx.currentContext());
             synchronized (this) {
@@ -202,16 +232,9 @@ public class OutcomeReports {
             taken = new ArrayList<>(waiting);
             waiting.clear();
         }
-        Uni<Void> transaction;
-        try {
-            transaction = outcomes.get().withTransaction(tx -> {
-                taken.forEach(p -> p.records().forEach(r -> tx.send((KafkaRecord<String, SpecificRecord>) (KafkaRecord<?, ?>) r)));
-                return Uni.createFrom().voidItem();
-            });
-        } catch (RuntimeException e) {
-            transaction = Uni.createFrom().failure(e);
-        }
-        transaction.subscribe().with(ok -> finished(taken, null), e -> finished(taken, e));
+        List<ProducerRecord<String, SpecificRecord>> records = new ArrayList<>();
+        taken.forEach(p -> records.addAll(p.records()));
+        outcomes.commit(records).subscribe().with(ok -> finished(taken, null), e -> finished(taken, e));
     }
 
     private void finished(List<Pending> taken, Throwable failure) {
@@ -226,8 +249,7 @@ public class OutcomeReports {
                 p.context().runOnContext(v -> answer.run());
             }
         }
-        // the next transaction begins on an event loop, as the channel's transactions expect
-        vertx.runOnContext(this::next);
+        next();
     }
 
     private static String anchor(ActionView view) {
@@ -265,6 +287,7 @@ public class OutcomeReports {
         if (sweeper >= 0) {
             vertx.cancelTimer(sweeper);
         }
+        outcomes.close(); // once the transaction in progress, if any, has been written or failed
     }
 
     /**
