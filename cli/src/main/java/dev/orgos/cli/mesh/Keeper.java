@@ -11,7 +11,11 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -83,6 +87,17 @@ public final class Keeper implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    /**
+     * Restarts run here, one thread each: a restart waits up to two minutes for its service to be
+     * ready, and meanwhile the other services are still checked (and restarted) every 5 s.
+     */
+    private final ExecutorService restarter = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "orgos-keeper-restart");
+        t.setDaemon(true);
+        return t;
+    });
+    /** The services being restarted: not checked until their restart has ended. */
+    private final Set<Service> restarting = ConcurrentHashMap.newKeySet();
 
     Keeper(Mesh mesh, Consumer<String> say) {
         this.mesh = mesh;
@@ -93,8 +108,8 @@ public final class Keeper implements AutoCloseable {
     private void checkAll() {
         for (Service s : Service.values()) {
             Process p = mesh.process(s);
-            if (p == null || Thread.currentThread().isInterrupted()) {
-                continue; // not started here (a benchmark's own), or the keeper is closing
+            if (p == null || restarting.contains(s) || Thread.currentThread().isInterrupted()) {
+                continue; // not started here (a benchmark's own), being restarted, or the keeper is closing
             }
             try {
                 check(s, p);
@@ -135,14 +150,33 @@ public final class Keeper implements AutoCloseable {
             case RESTART -> {
                 say.accept(s.module + " is not alive: " + why + ". Restarting it, as an orchestrator would (its log goes on in "
                         + mesh.log(s) + ")...");
-                if (mesh.replace(s)) {
-                    say.accept(s.module + " is ready again on " + mesh.url(s));
-                }
+                restart(s);
             }
             case GIVE_UP -> say.accept(s.module + " is not alive (" + why + ") and has been restarted " + MOST_RESTARTS + " times in "
                     + RESTART_WINDOW.toMinutes() + " minutes: it is left as it is, for its log to be read: " + mesh.log(s));
             case NOTHING -> {
             }
+        }
+    }
+
+    private void restart(Service s) {
+        restarting.add(s);
+        try {
+            restarter.execute(() -> {
+                try {
+                    if (mesh.replace(s)) {
+                        say.accept(s.module + " is ready again on " + mesh.url(s));
+                    }
+                } catch (RuntimeException e) {
+                    if (!mesh.closing() && !Thread.currentThread().isInterrupted()) {
+                        say.accept("The keeper could not restart " + s.module + ": " + e.getMessage() + "; see " + mesh.log(s));
+                    }
+                } finally {
+                    restarting.remove(s);
+                }
+            });
+        } catch (RejectedExecutionException closing) {
+            restarting.remove(s); // the keeper is closing: nothing is started any more
         }
     }
 
@@ -182,8 +216,10 @@ public final class Keeper implements AutoCloseable {
     @Override
     public void close() {
         timer.shutdownNow();
+        restarter.shutdownNow();
         try {
             timer.awaitTermination(5, TimeUnit.SECONDS);
+            restarter.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
