@@ -20,7 +20,7 @@ public final class Orgos implements Runnable {
         // a command used wrongly says why and exits 2, without a stack trace
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof MeshAddress.UsageException || e instanceof IllegalArgumentException) {
-                commandLine.getErr().println("orgos " + commandLine.getCommandName() + ": " + e.getMessage());
+                commandLine.getErr().println(commandLine.getCommandSpec().qualifiedName() + ": " + e.getMessage());
                 return 2;
             }
             throw e;

@@ -151,7 +151,7 @@ class LedgerAuditIT {
 
     @Test
     @Order(3)
-    void aRecordNoServiceCanReadIsDeadLetteredAndTheOperatorReadsWhy() {
+    void aRecordNoServiceCanReadIsDeadLetteredTheOperatorReadsWhyAndCanSendItAgain() {
         // a worker that writes to Kafka itself, and writes something that is not an action
         String key = "not-an-action-" + UUID.randomUUID();
         try (TopicProbe kafka = new TopicProbe(mesh.endpoints())) {
@@ -172,6 +172,35 @@ class LedgerAuditIT {
         Run others = orgos(mesh("dead-letters", "--since", "1h", "--source", "escalation-service"));
         assertEquals(0, others.exit(), others.out());
         assertFalse(others.out().contains(key), others.out());
+
+        // the operator sends it again (as after mending a cause): the record as it was, back to the router,
+        // which refuses it again for what it is, in a letter of its own
+        java.util.regex.Matcher where = java.util.regex.Pattern.compile("(" + java.util.regex.Pattern.quote(Topics.ACTIONS.topic())
+                + "-\\d+@\\d+)").matcher(lines.get(at));
+        assertTrue(where.find(), lines.get(at));
+        String position = where.group(1);
+        Run dry = orgos(mesh("dead-letters", "resend", "--since", "1h", "--at", position, "--dry-run"));
+        assertEquals(0, dry.exit(), dry.out());
+        assertTrue(dry.out().contains(position + ": would be sent again (13 bytes)"), dry.out());
+        Run resent = orgos(mesh("dead-letters", "resend", "--since", "1h", "--at", position));
+        assertEquals(0, resent.exit(), resent.out());
+        java.util.regex.Matcher copy = java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(position) + ": sent again as ("
+                + java.util.regex.Pattern.quote(Topics.ACTIONS.topic()) + "-\\d+@\\d+)").matcher(resent.out());
+        assertTrue(copy.find(), resent.out());
+        String copyPosition = copy.group(1);
+        assertTrue(position.substring(0, position.indexOf('@')).equals(copyPosition.substring(0, copyPosition.indexOf('@'))),
+                "to the same partition: " + resent.out());
+        Run again = Awaitility.await().atMost(WAIT).pollInterval(Duration.ofSeconds(2))
+                .until(() -> orgos(mesh("dead-letters", "--since", "1h", "--source", "coordination-router")), r -> r.out().contains(copyPosition));
+        List<String> againLines = again.out().lines().toList();
+        int copyAt = java.util.stream.IntStream.range(0, againLines.size()).filter(i -> againLines.get(i).contains(copyPosition))
+                .findFirst().orElseThrow();
+        assertTrue(againLines.get(copyAt).contains("key " + key), againLines.get(copyAt));
+        assertTrue(againLines.get(copyAt + 1).contains("the record could not be read as an ActionProposed"), againLines.get(copyAt + 1));
+        // a record with no letter is not sent: the command says so and exits 1
+        Run none = orgos(mesh("dead-letters", "resend", "--since", "1h", "--at", Topics.ACTIONS.topic() + "-0@999999999"));
+        assertEquals(1, none.exit(), none.out());
+        assertTrue(none.out().contains("no dead letter for this record"), none.out());
     }
 
     @Test

@@ -19,9 +19,10 @@ import picocli.CommandLine.Option;
  * A service logs each letter once as it writes it; this reads them back from the topic, whichever
  * replica wrote them and however long ago.
  */
-@Command(name = "dead-letters", mixinStandardHelpOptions = true,
+@Command(name = "dead-letters", mixinStandardHelpOptions = true, subcommands = ResendCommand.class,
         description = {"List the records the services gave up on (orgos.dead-letters): when, which service, the record it stands "
-                + "for (topic-partition@offset, readable there within the topic's retention), its key and why.",
+                + "for (topic-partition@offset, readable there within the topic's retention), its key and why. "
+                + "`dead-letters resend` sends them again once their cause is mended.",
                 "Exit codes: 0 listed (none is fine), 2 could not read the topic."})
 public final class DeadLettersCommand implements Callable<Integer> {
 
