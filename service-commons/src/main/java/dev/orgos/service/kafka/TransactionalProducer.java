@@ -33,7 +33,9 @@ import org.jboss.logging.Logger;
  *
  * <p>A fatal error (fenced, out of sequence, not authorized) closes the producer and the next write
  * makes a new one; any other failure aborts the transaction and the producer goes on. Either way the
- * caller learns that nothing was committed, and writes again or leaves it to its next run.
+ * caller learns that the transaction may not have committed, and writes again or leaves it to its
+ * next run. May not: a commit that timed out can still land at the broker, so what is written again
+ * can be written twice, and every consumer of these records is idempotent for that (event ids).
  */
 public final class TransactionalProducer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(TransactionalProducer.class);
@@ -43,8 +45,12 @@ public final class TransactionalProducer implements AutoCloseable {
     private final MeterRegistry registry;
     private final ExecutorService thread;
 
-    /** Only ever touched on {@link #thread}, as is the binding of its metrics. */
-    private KafkaProducer<String, SpecificRecord> producer;
+    /**
+     * Made and used on {@link #thread} only, as is the binding of its metrics; read elsewhere only by
+     * {@link #close}, to abort a transaction that would otherwise outlive the service.
+     */
+    private volatile KafkaProducer<String, SpecificRecord> producer;
+    private volatile boolean closed;
     private KafkaClientMetrics producerMetrics;
 
     /**
@@ -66,7 +72,7 @@ public final class TransactionalProducer implements AutoCloseable {
 
     /** Runs {@code work} on the producer's thread, where {@link #write} may be called; one at a time, in order. */
     public <T> Uni<T> onItsThread(Callable<T> work) {
-        return Uni.createFrom().item(() -> {
+        return Uni.createFrom().deferred(() -> closed ? Uni.createFrom().<T>failure(stopping()) : Uni.createFrom().item(() -> {
             try {
                 return work.call();
             } catch (RuntimeException e) {
@@ -74,7 +80,11 @@ public final class TransactionalProducer implements AutoCloseable {
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
-        }).runSubscriptionOn(thread);
+        }).runSubscriptionOn(thread));
+    }
+
+    private IllegalStateException stopping() {
+        return new IllegalStateException("the " + name + " is stopping: nothing more is written");
     }
 
     /** Writes {@code records} in one transaction, on the producer's thread. */
@@ -118,6 +128,9 @@ public final class TransactionalProducer implements AutoCloseable {
     }
 
     private KafkaProducer<String, SpecificRecord> producer() {
+        if (closed) {
+            throw stopping(); // work queued before the close
+        }
         if (producer == null) {
             Properties p = settings.get();
             KafkaProducer<String, SpecificRecord> made = new KafkaProducer<>(p);
@@ -152,10 +165,36 @@ public final class TransactionalProducer implements AutoCloseable {
         }
     }
 
-    /** Closes the producer once the write in progress, if any, has ended. */
+    /**
+     * Closes the producer once the write in progress, if any, has ended, waiting up to 10 s for it.
+     * A write still blocked then (a broker that is away) has its transaction aborted by closing the
+     * producer under it: left open, it would hold back every read_committed consumer of its
+     * partitions until the broker's transaction timeout, since no later instance has this
+     * transactional id to fence it.
+     */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         thread.submit(this::closeProducer);
         thread.shutdown();
+        try {
+            if (thread.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                return;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        KafkaProducer<String, SpecificRecord> stuck = producer;
+        if (stuck != null) {
+            LOG.warnf("The last Kafka transaction of the %s did not end within 10 s of stopping; it is aborted", name);
+            try {
+                stuck.close(Duration.ofSeconds(5)); // thread-safe; aborts the transaction in progress
+            } catch (RuntimeException ignored) {
+                // stopping anyway
+            }
+        }
     }
 }

@@ -60,6 +60,21 @@ class TransactionalProducerTest {
     }
 
     @Test
+    void onceClosedItWritesNothingAndSaysWhy() throws IOException {
+        int port = closedPort();
+        AtomicInteger made = new AtomicInteger();
+        TransactionalProducer producer = new TransactionalProducer("outbox relay", () -> {
+            made.incrementAndGet();
+            return nowhere(port);
+        }, null);
+        producer.close();
+        producer.close(); // a second close is nothing
+        Throwable refused = assertThrows(RuntimeException.class, () -> producer.commit(List.of()).await().atMost(Duration.ofSeconds(10)));
+        assertTrue(refused.getMessage().contains("outbox relay is stopping"), refused.toString());
+        assertEquals(0, made.get(), "no producer is made once closed");
+    }
+
+    @Test
     void workRunsOnTheProducersOneThreadInTheOrderItWasGiven() {
         try (TransactionalProducer producer = new TransactionalProducer("outbox relay", Properties::new, null)) {
             StringBuilder order = new StringBuilder();
