@@ -168,7 +168,7 @@ public class OutcomeReports {
         AccountabilityFact fact = fact(v.actionId(), v.agentId(), v.anchor(), v.charterVersion(), v.traceId(), FactType.VIOLATION_RECORDED,
                 v.eventId(), "Agent " + v.agentId() + " reported executing " + v.actionType() + " although its verdict is " + v.verdict()
                         + ": " + v.summary(), Map.of("reportedStatus", v.reportedStatus(), "verdict", v.verdict()), v.reportedAt());
-        return send(List.of(new ProducerRecord<>(Topics.FACTS.topic(), v.actionId(), fact)))
+        return send(List.of(traced(Topics.FACTS.topic(), v.actionId(), fact, v.traceId(), v.eventId())))
                 .call(() -> store.violationPublished(v.eventId()).onFailure().recoverWithItem(e -> {
                     LOG.debugf("Violation %s was published but not marked so (%s)", v.eventId(), e.getMessage());
                     return null;
@@ -190,12 +190,36 @@ public class OutcomeReports {
         String factId = UUID.nameUUIDFromBytes(("outcome fact\n" + eventId).getBytes(StandardCharsets.UTF_8)).toString();
         AccountabilityFact fact = fact(view, FactType.OUTCOME_REPORTED, factId, "Agent " + view.agentId() + " reports "
                 + view.actionType() + " " + status.toLowerCase() + ": " + summary, Map.of("status", status), reportedAt);
-        return send(List.of(new ProducerRecord<>(Topics.OUTCOMES.topic(), id, outcome), new ProducerRecord<>(Topics.FACTS.topic(), id, fact)))
+        return send(List.of(traced(Topics.OUTCOMES.topic(), id, outcome, view.traceId(), eventId),
+                traced(Topics.FACTS.topic(), id, fact, view.traceId(), factId)))
                 .call(() -> store.outcomePublished(id).onFailure().recoverWithItem(e -> {
                     // published all the same: at worst it is published again, under the same ids
                     LOG.debugf("The outcome of %s was published but not marked so (%s)", id, e.getMessage());
                     return null;
                 }));
+    }
+
+    /**
+     * A record in the trace it belongs to: the worker's request that reported it, or, for the sweep,
+     * which has no request, the action's own trace (as the escalation relay does), so that the
+     * ledger's span for it joins a trace either way.
+     */
+    static ProducerRecord<String, SpecificRecord> traced(String topic, String key, SpecificRecord value, String actionTraceId,
+                                                         String eventId) {
+        ProducerRecord<String, SpecificRecord> r = new ProducerRecord<>(topic, key, value);
+        io.opentelemetry.context.Context now = io.opentelemetry.context.Context.current();
+        if (io.opentelemetry.api.trace.Span.fromContext(now).getSpanContext().isValid()) {
+            io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator.getInstance().inject(now, r,
+                    (rec, name, v) -> rec.headers().add(name, v.getBytes(StandardCharsets.UTF_8)));
+        } else if (actionTraceId != null && actionTraceId.matches("[0-9a-f]{32}") && !actionTraceId.matches("0+")) {
+            String span = eventId.replace("-", "");
+            span = span.length() >= 16 ? span.substring(span.length() - 16) : "";
+            if (!span.matches("[0-9a-f]{16}") || span.matches("0+")) {
+                span = "0000000000000001";
+            }
+            r.headers().add("traceparent", ("00-" + actionTraceId + "-" + span + "-01").getBytes(StandardCharsets.US_ASCII));
+        }
+        return r;
     }
 
     /** A report's records, waiting for a transaction. */
