@@ -16,8 +16,12 @@ public final class Orgos implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line as the script runs it: a command used wrongly says why and exits 2, without a stack trace. */
+    public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Orgos()).setCaseInsensitiveEnumValuesAllowed(true);
-        // a command used wrongly says why and exits 2, without a stack trace
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof MeshAddress.UsageException || e instanceof IllegalArgumentException) {
                 commandLine.getErr().println(commandLine.getCommandSpec().qualifiedName() + ": " + e.getMessage());
@@ -25,7 +29,7 @@ public final class Orgos implements Runnable {
             }
             throw e;
         });
-        System.exit(cli.execute(args));
+        return cli;
     }
 
     @Override

@@ -29,6 +29,9 @@ public final class DeadLettersCommand implements Callable<Integer> {
     @Mixin
     MeshAddress mesh;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--since", paramLabel = "WHEN", converter = Since.class, defaultValue = "24h",
             description = "Only letters written since then: a time ago (24h, 7d, 90m, PT12H) or an instant "
                     + "(2026-11-20T00:00:00Z). Default: ${DEFAULT-VALUE}.")

@@ -59,6 +59,10 @@ public final class ResendCommand implements Callable<Integer> {
     @Mixin
     MeshAddress mesh;
 
+    /** Its options belong to the listing: given before {@code resend}, they would be silently ignored. */
+    @picocli.CommandLine.ParentCommand
+    DeadLettersCommand listing;
+
     @Option(names = "--since", paramLabel = "WHEN", converter = Since.class, defaultValue = "24h",
             description = "Only letters written since then: a time ago (24h, 7d, 90m, PT12H) or an instant. Default: ${DEFAULT-VALUE}.")
     Instant since;
@@ -100,6 +104,12 @@ public final class ResendCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (listing != null && listing.spec != null && !listing.spec.commandLine().getParseResult().matchedOptions().isEmpty()) {
+            throw new IllegalArgumentException("options given before `resend` ("
+                    + String.join(", ", listing.spec.commandLine().getParseResult().matchedOptions().stream()
+                            .map(picocli.CommandLine.Model.OptionSpec::longestName).toList())
+                    + ") belong to the listing; put them after `resend`");
+        }
         mesh.bootstrap();
         mesh.registryApi();
         List<Position> wanted = at.stream().map(Position::parse).toList();
@@ -133,29 +143,50 @@ public final class ResendCommand implements Callable<Integer> {
         int failed = 0;
         Properties settings = Clients.security();
         settings.put("bootstrap.servers", mesh.bootstrap());
-        try (Originals originals = new Originals(settings); KafkaProducer<byte[], byte[]> producer = dryRun ? null : producer(settings)) {
+        Originals originals;
+        KafkaProducer<byte[], byte[]> producer;
+        try {
+            originals = new Originals(settings);
+            producer = dryRun ? null : producer(settings);
+        } catch (RuntimeException e) {
+            System.err.println("orgos dead-letters resend: could not reach the broker: " + e.getMessage());
+            return 2;
+        }
+        // a record and the copies of it sent earlier (each refused again, each with a letter): sent once
+        java.util.Set<String> firstRecords = new java.util.HashSet<>();
+        try (originals; producer) {
             for (Map.Entry<Position, DeadLetter> e : letters.entrySet()) {
                 Position p = e.getKey();
                 String why = DeadLettersCommand.printable(e.getValue().getReason());
-                Optional<ConsumerRecord<byte[], byte[]>> original = originals.at(p);
-                if (original.isEmpty()) {
-                    failed++;
-                    System.out.printf("%s: no longer on its topic (past its retention, or never committed); not sent. It was refused: %s%n",
-                            p, why);
-                    continue;
-                }
-                if (dryRun) {
-                    sent++;
-                    System.out.printf("%s: would be sent again (%d bytes). It was refused: %s%n", p, length(original.get().value()), why);
-                    continue;
-                }
                 try {
+                    Optional<ConsumerRecord<byte[], byte[]>> original = originals.at(p);
+                    if (original.isEmpty()) {
+                        failed++;
+                        System.out.printf("%s: no longer on its topic (past its retention, or never committed); not sent. It was refused: %s%n",
+                                p, why);
+                        continue;
+                    }
+                    String first = firstRecord(original.get(), p);
+                    if (!firstRecords.add(first)) {
+                        System.out.printf("%s: a copy of %s, which this run sends already; not sent twice%n", p, first);
+                        continue;
+                    }
+                    if (dryRun) {
+                        sent++;
+                        System.out.printf("%s: would be sent again (%d bytes). It was refused: %s%n", p, length(original.get().value()), why);
+                        continue;
+                    }
                     RecordMetadata copy = producer.send(copyOf(original.get(), p)).get(30, java.util.concurrent.TimeUnit.SECONDS);
                     sent++;
                     System.out.printf("%s: sent again as %s-%d@%d. It was refused: %s%n", p, copy.topic(), copy.partition(), copy.offset(), why);
                 } catch (Exception ex) {
                     failed++;
-                    System.out.printf("%s: could not be sent again (%s)%n", p, ex.getCause() == null ? ex : ex.getCause());
+                    Throwable cause = ex instanceof java.util.concurrent.ExecutionException && ex.getCause() != null ? ex.getCause() : ex;
+                    System.out.printf("%s: could not be read or sent again (%s)%n", p, cause);
+                    if (ex instanceof InterruptedException) {
+                        Thread.currentThread().interrupt();
+                        break;
+                    }
                 }
             }
         }
@@ -175,6 +206,10 @@ public final class ResendCommand implements Callable<Integer> {
         return letters;
     }
 
+    /**
+     * A copy of the record, to its partition, saying which record was the first: the one it copies,
+     * or, for a copy sent before, the first one that copy named.
+     */
     static ProducerRecord<byte[], byte[]> copyOf(ConsumerRecord<byte[], byte[]> original, Position from) {
         ProducerRecord<byte[], byte[]> copy = new ProducerRecord<>(original.topic(), original.partition(), original.key(), original.value());
         original.headers().forEach(h -> {
@@ -182,8 +217,14 @@ public final class ResendCommand implements Callable<Integer> {
                 copy.headers().add(h);
             }
         });
-        copy.headers().add(RESENT_FROM, from.toString().getBytes(StandardCharsets.UTF_8));
+        copy.headers().add(RESENT_FROM, firstRecord(original, from).getBytes(StandardCharsets.UTF_8));
         return copy;
+    }
+
+    /** Where the first of a record's copies was: its own position, unless it is a copy itself. */
+    static String firstRecord(ConsumerRecord<byte[], byte[]> record, Position at) {
+        org.apache.kafka.common.header.Header h = record.headers().lastHeader(RESENT_FROM);
+        return h == null ? at.toString() : new String(h.value(), StandardCharsets.UTF_8);
     }
 
     private static int length(byte[] value) {

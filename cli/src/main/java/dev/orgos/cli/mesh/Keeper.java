@@ -107,9 +107,12 @@ public final class Keeper implements AutoCloseable {
 
     private void checkAll() {
         for (Service s : Service.values()) {
+            if (restarting.contains(s)) {
+                continue; // checked again once its restart has ended, and not before: its process is changing
+            }
             Process p = mesh.process(s);
-            if (p == null || restarting.contains(s) || Thread.currentThread().isInterrupted()) {
-                continue; // not started here (a benchmark's own), being restarted, or the keeper is closing
+            if (p == null || Thread.currentThread().isInterrupted()) {
+                continue; // not started here (a benchmark's own), or the keeper is closing
             }
             try {
                 check(s, p);
