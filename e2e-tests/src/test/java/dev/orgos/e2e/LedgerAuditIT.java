@@ -197,6 +197,12 @@ class LedgerAuditIT {
                 .findFirst().orElseThrow();
         assertTrue(againLines.get(copyAt).contains("key " + key), againLines.get(copyAt));
         assertTrue(againLines.get(copyAt + 1).contains("the record could not be read as an ActionProposed"), againLines.get(copyAt + 1));
+        // the record and its copy both have letters now: a run that picks both sends the record once
+        Run both = orgos(mesh("dead-letters", "resend", "--since", "1h", "--at", position, "--at", copyPosition, "--dry-run"));
+        assertEquals(0, both.exit(), both.out());
+        assertTrue(both.out().contains(copyPosition + ": a copy of " + position + ", which this run sends already; not sent twice"),
+                both.out());
+        assertTrue(both.out().contains("1 record(s) would be sent again, 0 not."), both.out());
         // a record with no letter is not sent: the command says so and exits 1
         Run none = orgos(mesh("dead-letters", "resend", "--since", "1h", "--at", Topics.ACTIONS.topic() + "-0@999999999"));
         assertEquals(1, none.exit(), none.out());
