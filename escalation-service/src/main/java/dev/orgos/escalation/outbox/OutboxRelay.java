@@ -11,7 +11,6 @@ import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.jboss.logging.Logger;
@@ -39,31 +38,17 @@ public class OutboxRelay {
     io.micrometer.core.instrument.MeterRegistry registry;
 
     /**
-     * A plain transactional producer on a thread of its own, every wait in it bounded (see
-     * {@link #settings}): a SmallRye channel's transaction retried a failed send inside it for up to two minutes.
+     * One outbox batch (up to 200 rows) per transaction, on a plain producer's thread, every wait
+     * bounded ({@link TransactionalProducer#bounded}): a broker that is away fails a run, and the
+     * next run tries the rows again. A SmallRye channel's transaction retried a failed send inside
+     * it for up to two minutes.
      */
     private TransactionalProducer kafka;
 
     @jakarta.annotation.PostConstruct
     void producer() {
-        kafka = new TransactionalProducer("outbox relay", this::settings, registry);
-    }
-
-    /**
-     * One outbox batch (up to 200 rows) per transaction. Each wait is bounded, so that a broker that
-     * is away fails a run within a minute or so and the rows are tried again by the next: a metadata
-     * lookup or a full buffer by {@code max.block.ms}, a send and its retries by
-     * {@code delivery.timeout.ms}, one request by {@code request.timeout.ms}. (Kafka's defaults
-     * are 60 s, two minutes and 30 s.)
-     */
-    private Properties settings() {
-        Properties p = mesh.writer();
-        p.put("transactional.id", config.transactionalId());
-        p.put("client.id", "orgos-escalation-outbox");
-        p.put("max.block.ms", "30000");
-        p.put("delivery.timeout.ms", "30000");
-        p.put("request.timeout.ms", "15000");
-        return p;
+        kafka = new TransactionalProducer("outbox relay",
+                () -> TransactionalProducer.bounded(mesh.writer(), config.transactionalId(), "orgos-escalation-outbox"), registry);
     }
 
     private final java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean();

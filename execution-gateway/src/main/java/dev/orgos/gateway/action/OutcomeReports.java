@@ -65,29 +65,17 @@ public class OutcomeReports {
     @Inject
     io.micrometer.core.instrument.MeterRegistry registry;
 
-    /** A plain transactional producer on a thread of its own, each of its waits bounded (see {@link #settings}). */
+    /**
+     * An outcome and its fact per report, a few reports per transaction, on a plain producer's
+     * thread, every wait bounded ({@link TransactionalProducer#bounded}): a broker that is away
+     * fails a publication, and the report is left to the sweep.
+     */
     private TransactionalProducer outcomes;
 
     @jakarta.annotation.PostConstruct
     void producer() {
-        outcomes = new TransactionalProducer("outcome reports", this::settings, registry);
-    }
-
-    /**
-     * An outcome and its fact per report, a few reports per transaction. Each wait is bounded, so
-     * that a broker that is away fails a publication within a minute or so and the report is left to
-     * the sweep: a metadata lookup or a full buffer by {@code max.block.ms}, a send and its retries
-     * by {@code delivery.timeout.ms}, one request by {@code request.timeout.ms} (Kafka's defaults
-     * are 60 s, two minutes and 30 s).
-     */
-    private java.util.Properties settings() {
-        java.util.Properties p = mesh.writer();
-        p.put("transactional.id", transactionalId);
-        p.put("client.id", "orgos-gateway-outcomes");
-        p.put("max.block.ms", "30000");
-        p.put("delivery.timeout.ms", "30000");
-        p.put("request.timeout.ms", "15000");
-        return p;
+        outcomes = new TransactionalProducer("outcome reports",
+                () -> TransactionalProducer.bounded(mesh.writer(), transactionalId, "orgos-gateway-outcomes"), registry);
     }
 
     @Inject

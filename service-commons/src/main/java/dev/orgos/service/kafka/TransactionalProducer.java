@@ -70,6 +70,22 @@ public final class TransactionalProducer implements AutoCloseable {
         });
     }
 
+    /**
+     * Settings for a publisher whose failed write is tried again by its next run (an outbox relay, a
+     * sweep) rather than waited for: {@code writer}'s, with the ids, and every wait bounded so that a
+     * broker that is away fails a write within a minute or so. A metadata lookup or a full buffer by
+     * {@code max.block.ms}, a send and its retries by {@code delivery.timeout.ms}, both 30 s, one
+     * request by {@code request.timeout.ms}, 15 s (Kafka's defaults are 60 s, two minutes and 30 s).
+     */
+    public static Properties bounded(Properties writer, String transactionalId, String clientId) {
+        writer.put("transactional.id", transactionalId);
+        writer.put("client.id", clientId);
+        writer.put("max.block.ms", "30000");
+        writer.put("delivery.timeout.ms", "30000");
+        writer.put("request.timeout.ms", "15000");
+        return writer;
+    }
+
     /** Runs {@code work} on the producer's thread, where {@link #write} may be called; one at a time, in order. */
     public <T> Uni<T> onItsThread(Callable<T> work) {
         return Uni.createFrom().deferred(() -> closed ? Uni.createFrom().<T>failure(stopping()) : Uni.createFrom().item(() -> {

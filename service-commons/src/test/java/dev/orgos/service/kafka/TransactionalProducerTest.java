@@ -59,6 +59,19 @@ class TransactionalProducerTest {
         }
     }
 
+    /** Kafka refuses a delivery timeout shorter than a request's: the bounded settings make a producer. */
+    @Test
+    void theBoundedSettingsMakeAProducerThatGivesUpWithinAMinute() throws IOException {
+        Properties base = nowhere(closedPort());
+        base.remove("max.block.ms");
+        Properties p = TransactionalProducer.bounded(base, "orgos-escalation-x", "orgos-escalation-outbox");
+        assertEquals("orgos-escalation-x", p.getProperty("transactional.id"));
+        assertEquals("orgos-escalation-outbox", p.getProperty("client.id"));
+        long worst = Long.parseLong(p.getProperty("max.block.ms")) + Long.parseLong(p.getProperty("delivery.timeout.ms"));
+        assertTrue(worst <= 60_000, "a metadata wait and then a send's: " + worst + " ms");
+        new org.apache.kafka.clients.producer.KafkaProducer<String, byte[]>(p).close(Duration.ZERO);
+    }
+
     @Test
     void onceClosedItWritesNothingAndSaysWhy() throws IOException {
         int port = closedPort();
