@@ -132,8 +132,23 @@ public final class Mesh implements AutoCloseable {
     public void publishCharter(Path file, String publishedBy, Consumer<String> progress) {
         Endpoints e = infra.endpoints();
         try {
-            var r = dev.orgos.infra.CharterPublisher.publish(e.kafkaBootstrap(), e.registryApiUrl(), file.toString(),
-                    Files.readString(file), publishedBy);
+            dev.orgos.infra.CharterPublisher.Result r;
+            try {
+                r = dev.orgos.infra.CharterPublisher.publish(e.kafkaBootstrap(), e.registryApiUrl(), file.toString(),
+                        Files.readString(file), publishedBy);
+            } catch (RuntimeException timedOut) {
+                if (!registryTimedOut(timedOut)) {
+                    throw timedOut;
+                }
+                // Once in CI (2026-11-28) the registry logged its answer to the first lookup of a fresh
+                // mesh, and the client's retries never reached it: that client was stuck, not the
+                // registry. Nothing was committed (the transaction is aborted as its producer closes),
+                // and a publisher of its own has a registry client of its own.
+                progress.accept("  The schema registry did not answer the charter's lookup (" + timedOut.getMessage()
+                        + "); trying once more with a new client");
+                r = dev.orgos.infra.CharterPublisher.publish(e.kafkaBootstrap(), e.registryApiUrl(), file.toString(),
+                        Files.readString(file), publishedBy);
+            }
             progress.accept("  Charter '" + r.charter().id() + "' version " + r.charter().version() + " (" + r.charter().digest()
                     + ") " + (r.alreadyInForce() ? "is already in force" : "put in force on " + r.partitionsMarked() + " action partitions"));
         } catch (IOException ex) {
@@ -141,6 +156,15 @@ public final class Mesh implements AutoCloseable {
         } catch (Exception ex) {
             throw new IllegalStateException("the charter " + file + " cannot be put in force: " + ex.getMessage(), ex);
         }
+    }
+
+    private static boolean registryTimedOut(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof dev.orgos.schema.TimeBoundSchemaResolver.RegistryTimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Process launch(Service s, String instance, int port, Path publicKey, Map<String, String> extraConfig) {
